@@ -18,7 +18,7 @@ from typing import Any, Self
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from worker_node.protocol import TASK_KINDS, QueueType, TaskKind
+from worker_node.protocol import QueueType, TaskKind
 
 ENV_PREFIX = "EASYSIGHT_"
 CONFIG_ENV = "EASYSIGHT_CONFIG"
@@ -52,7 +52,7 @@ class Settings(BaseModel):
     max_attempts: int = Field(default=3, ge=1, le=100)
 
     worker_id: str = Field(default_factory=default_worker_id, pattern=r"^[A-Za-z0-9_.-]+$")
-    kinds: list[TaskKind] = Field(default_factory=lambda: list(TASK_KINDS))
+    kinds: list[TaskKind] = Field(default_factory=lambda: ["diagnosis"])
     max_concurrent_tasks: int = Field(default=3, ge=1, le=64)
     heartbeat_interval: float = Field(default=30.0, gt=0, le=3600)
     task_timeout: float = Field(default=300.0, gt=0, le=86400)

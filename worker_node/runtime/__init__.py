@@ -1,0 +1,1 @@
+"""The worker's runtime: connection, consuming and acking, heartbeats, control, shutdown."""
