@@ -71,7 +71,9 @@ class Settings(BaseModel):
     @field_validator("kinds", mode="before")
     @classmethod
     def _split_list(cls, value: Any) -> Any:
-        return [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        return (
+            [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
+        )
 
     @property
     def safe_rabbitmq_url(self) -> str:

@@ -16,6 +16,7 @@ file:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -82,7 +83,9 @@ class Deliveries:
 
     async def dead_letter(self, message: AbstractIncomingMessage, reason: str) -> None:
         """Copy to ``dead_letters`` with the reason, then ack the original."""
-        log.warning("dead-lettering %s from %s: %s", message.message_id, message.routing_key, reason)
+        log.warning(
+            "dead-lettering %s from %s: %s", message.message_id, message.routing_key, reason
+        )
         copy = _copy(
             message,
             **{
@@ -94,7 +97,9 @@ class Deliveries:
         await self.publisher.publish(self.declared.dead_letters, copy)
         await self.ack(message)
 
-    async def requeue_counted(self, message: AbstractIncomingMessage, kind: str, count: int) -> None:
+    async def requeue_counted(
+        self, message: AbstractIncomingMessage, kind: str, count: int
+    ) -> None:
         """Put a redelivered task back with its delivery count, then ack the original."""
         await self._republish(message, kind, count)
 
@@ -109,7 +114,6 @@ class Deliveries:
         if ok:
             await self.ack(message)
         else:
-            try:
+            # If the channel is gone, the broker requeues it by itself.
+            with contextlib.suppress(*CONNECTION_ERRORS):
                 await message.nack(requeue=True)
-            except CONNECTION_ERRORS:
-                pass  # the channel is gone: the broker requeues it by itself

@@ -91,7 +91,9 @@ class Executor:
             try:
                 payload = future.result()
             except TaskError as exc:
-                return self._final(running, "failed", error=ErrorInfo(code=exc.code, message=str(exc)))
+                return self._final(
+                    running, "failed", error=ErrorInfo(code=exc.code, message=str(exc))
+                )
             except Exception as exc:  # analysis bugs must not take the worker down
                 error = ErrorInfo(code="internal_error", message=f"{type(exc).__name__}: {exc}")
                 return self._final(running, "failed", error=error)

@@ -7,6 +7,7 @@ broker restarted: :meth:`Publisher.publish` retries until the broker confirms or
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 import aio_pika
@@ -60,7 +61,5 @@ class Publisher:
                         exchange.name,
                         exc or type(exc).__name__,
                     )
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.stopping.wait(), self.retry_interval)
-                except TimeoutError:
-                    pass

@@ -31,8 +31,8 @@ from worker_node.protocol import (
     ResultMessage,
     TaskMessage,
     Topology,
-    decode,
     declare_topology,
+    decode,
     to_amqp,
     utcnow,
 )
@@ -79,6 +79,8 @@ class Worker:
         self._finished: OrderedDict[str, None] = OrderedDict()
         self._cancelled: OrderedDict[UUID, float] = OrderedDict()
         self._consumers: dict[str, tuple[AbstractQueue, str]] = {}
+        # Redeliveries of a task still running here (after a reconnect): settled with it.
+        self._duplicates: dict[UUID, list[AbstractIncomingMessage]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.connection: AbstractRobustConnection | None = None
         self.channel: AbstractChannel | None = None
@@ -211,6 +213,10 @@ class Worker:
         if task.message_id in self._finished:
             await self.deliveries.ack(message)  # done and confirmed before a reconnect
             return
+        running = self.active.get(task.task_id)
+        if running is not None and running.task.attempt == task.attempt:
+            self._duplicates.setdefault(task.task_id, []).append(message)
+            return
         count = delivery_count(message)
         if count > self.settings.max_attempts:
             reason = (
@@ -242,16 +248,21 @@ class Worker:
             result = await self.executor.run(running, timeout)
         finally:
             del self.active[task.task_id]
+        duplicates = self._duplicates.pop(task.task_id, [])
         if running.cancel_reason == "shutdown":
             await self.deliveries.hand_back(message, task.kind)
+        else:
+            if result.status == "succeeded":
+                self.completed += 1
+            elif result.status in ("failed", "timeout"):
+                self.failed += 1
+            await self._publish_result(result)
+            self._remember(task.message_id)
+            await self.deliveries.ack(message)
+        for duplicate in duplicates:
+            await self.deliveries.ack(duplicate)
+        if running.cancel_reason == "shutdown":
             return
-        await self._publish_result(result)
-        self._remember(task.message_id)
-        await self.deliveries.ack(message)
-        if result.status == "succeeded":
-            self.completed += 1
-        elif result.status in ("failed", "timeout"):
-            self.failed += 1
         log.info(
             "task %s attempt %d %s in %.0f ms",
             task.task_id,
