@@ -1,0 +1,161 @@
+"""``easysight-sim``: run the camera simulator until SIGINT or SIGTERM.
+
+The first stdout line is ``easysight-sim: serving N cameras at <base URL>`` and is flushed at once,
+so a parent process (demo script, test, benchmark) can start it with ``--port 0`` and read the URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from worker_node.simulator.cameras import (
+    DEFAULT_FPS,
+    DEFAULT_SIZE,
+    FAULT_SETS,
+    MAX_FPS,
+    camera_specs,
+    parse_faults,
+)
+from worker_node.simulator.faults import Fault
+from worker_node.simulator.hub import DEFAULT_QUALITY
+from worker_node.simulator.server import SimulatorServer
+
+PROG = "easysight-sim"
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"size must look like 640x360, not {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _fps(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"fps must be a number, not {text!r}") from None
+    if not 0 < value <= MAX_FPS:
+        raise argparse.ArgumentTypeError(f"fps must be in (0, {MAX_FPS}], not {text}")
+    return value
+
+
+def _dropout(text: str) -> tuple[float, float]:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[/,]\s*(\d+(?:\.\d+)?)\s*", text)
+    if not match or float(match.group(1)) <= 0 or float(match.group(2)) <= 0:
+        raise argparse.ArgumentTypeError(
+            f"dropout must look like 20/10 (seconds up/down): {text!r}"
+        )
+    return float(match.group(1)), float(match.group(2))
+
+
+def _faults(text: str) -> tuple[Fault, ...]:
+    try:
+        return parse_faults(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line; kept separate so tests and docs can inspect it."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Serve synthetic cameras (healthy and faulty) as HTTP MJPEG streams.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8554, help="TCP port; 0 picks a free one")
+    parser.add_argument(
+        "--cameras",
+        type=int,
+        default=None,
+        metavar="N",
+        help="number of cameras (default: 5 healthy plus one per fault)",
+    )
+    parser.add_argument(
+        "--size", type=_size, default=DEFAULT_SIZE, help="frame size WxH (default 640x360)"
+    )
+    parser.add_argument(
+        "--fps", type=_fps, default=DEFAULT_FPS, help=f"frames per second (default {DEFAULT_FPS})"
+    )
+    parser.add_argument(
+        "--faults",
+        type=_faults,
+        default=FAULT_SETS["default"],
+        metavar="SET",
+        help=(
+            "default (dark, blurred, frozen, no_signal), none, all (adds blue_screen, dropout), "
+            "or a comma list such as dark,frozen,dropout"
+        ),
+    )
+    parser.add_argument(
+        "--dropout",
+        type=_dropout,
+        default=(20.0, 10.0),
+        metavar="UP/DOWN",
+        help="seconds a dropout camera serves / refuses (default 20/10)",
+    )
+    parser.add_argument(
+        "--quality", type=int, default=DEFAULT_QUALITY, help="JPEG quality 1-100 (default 80)"
+    )
+    parser.add_argument("--list", action="store_true", help="print the cameras as JSON and exit")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: all)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run until SIGINT/SIGTERM; exit status 0 on a clean stop, 1 if the port cannot be bound."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not 1 <= args.quality <= 100:
+        parser.error("--quality must be between 1 and 100")
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
+    logging.basicConfig(level=level, format=f"{PROG}: %(levelname)s %(name)s: %(message)s")
+    try:
+        specs = camera_specs(
+            args.cameras,
+            size=args.size,
+            fps=args.fps,
+            faults=args.faults,
+            dropout_up_s=args.dropout[0],
+            dropout_down_s=args.dropout[1],
+        )
+        server = SimulatorServer(specs, host=args.host, port=args.port, quality=args.quality)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.list:
+        print(json.dumps(server.camera_list(), indent=2))
+        return 0
+
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{PROG}: serving {len(specs)} cameras at {server.base_url}", flush=True)
+    try:
+        # A timed wait, so the signal handler gets to run on every platform.
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+    print(f"{PROG}: stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
