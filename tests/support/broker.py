@@ -23,6 +23,7 @@ from worker_node.protocol import (
     decode,
     to_amqp,
 )
+from worker_node.runtime.outbound import Publisher
 
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/"
 FINAL = ("succeeded", "failed", "timeout", "cancelled")
@@ -102,8 +103,11 @@ class BrokerClient:
         await self.arrived.wait_until(predicate, timeout, what)
 
     async def publish(self, task: TaskMessage) -> None:
+        """Publish with confirms, waiting out a broker restart like the console will."""
         assert self.declared is not None
-        await self.declared.tasks.publish(to_amqp(task), routing_key=task.kind)
+        await Publisher(self.channel).publish(
+            self.declared.tasks, to_amqp(task), routing_key=task.kind
+        )
 
     async def publish_raw(self, body: bytes, **properties: object) -> None:
         assert self.declared is not None

@@ -239,6 +239,7 @@ class Worker:
         await self._execute(message, task)
 
     async def _execute(self, message: AbstractIncomingMessage, task: TaskMessage) -> None:
+        """Run one task and settle its delivery; it stays in ``active`` until settled."""
         assert self.deliveries is not None
         running = RunningTask(task)
         self.active[task.task_id] = running
@@ -246,12 +247,9 @@ class Worker:
             await self._publish_result(self.executor.started(running))
             timeout = min(task.deadline_s, self.settings.task_timeout)
             result = await self.executor.run(running, timeout)
-        finally:
-            del self.active[task.task_id]
-        duplicates = self._duplicates.pop(task.task_id, [])
-        if running.cancel_reason == "shutdown":
-            await self.deliveries.hand_back(message, task.kind)
-        else:
+            if running.cancel_reason == "shutdown":
+                await self.deliveries.hand_back(message, task.kind)
+                return
             if result.status == "succeeded":
                 self.completed += 1
             elif result.status in ("failed", "timeout"):
@@ -259,10 +257,10 @@ class Worker:
             await self._publish_result(result)
             self._remember(task.message_id)
             await self.deliveries.ack(message)
-        for duplicate in duplicates:
-            await self.deliveries.ack(duplicate)
-        if running.cancel_reason == "shutdown":
-            return
+        finally:
+            del self.active[task.task_id]
+            for duplicate in self._duplicates.pop(task.task_id, []):
+                await self.deliveries.ack(duplicate)
         log.info(
             "task %s attempt %d %s in %.0f ms",
             task.task_id,

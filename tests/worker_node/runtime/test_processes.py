@@ -1,0 +1,151 @@
+"""Whole worker processes against the real broker: SIGKILL, crash loops, SIGTERM, broker restart."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from tests.support.broker import BrokerClient, make_task
+from tests.support.handlers import noop
+from worker_node.protocol import REASON_HEADER
+
+pytestmark = [pytest.mark.broker, pytest.mark.slow]
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class WorkerProcess:
+    """A worker subprocess running a test handler, with its settings in the environment."""
+
+    def __init__(self, namespace: str, handler: str, worker_id: str, **settings: object) -> None:
+        env = dict(os.environ)
+        env.update(
+            EASYSIGHT_NAMESPACE=namespace,
+            EASYSIGHT_WORKER_ID=worker_id,
+            EASYSIGHT_HEARTBEAT_INTERVAL="1",
+            **{f"EASYSIGHT_{k.upper()}": str(v) for k, v in settings.items()},
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.support.worker_process", handler],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+
+    async def ready(self, timeout: float = 20) -> None:
+        assert self.proc.stdout is not None
+        line = await asyncio.wait_for(asyncio.to_thread(self.proc.stdout.readline), timeout)
+        assert line.strip() == "worker ready", f"worker printed {line!r}"
+
+    async def exit_code(self, timeout: float = 30) -> int:
+        return await asyncio.wait_for(asyncio.to_thread(self.proc.wait), timeout)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+async def spawn(namespace: str) -> AsyncIterator[Callable[..., WorkerProcess]]:
+    started: list[WorkerProcess] = []
+
+    def start(handler: str, worker_id: str = "proc-worker", **settings: object) -> WorkerProcess:
+        process = WorkerProcess(namespace, handler, worker_id, **settings)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+async def test_sigkill_mid_task_another_worker_completes_it_once(
+    client: BrokerClient, spawn, start_worker
+) -> None:
+    doomed = spawn("slow", "doomed")
+    await doomed.ready()
+    task = make_task()
+    await client.publish(task)
+    await client.wait_until(lambda: bool(client.results_for(task)), 15, "the task to start")
+    assert client.results_for(task)[0].worker_id == "doomed"
+    doomed.proc.send_signal(signal.SIGKILL)
+    assert await doomed.exit_code() == -signal.SIGKILL
+
+    await start_worker(noop, worker_id="rescuer")
+    final = await client.final_result(task, timeout=20)
+    assert (final.status, final.worker_id, final.attempt) == ("succeeded", "rescuer", 1)
+    # Publish one more task through the same queue to be sure nothing else is on its way.
+    marker = make_task()
+    await client.publish(marker)
+    await client.final_result(marker)
+    assert len(client.results_for(task, final_only=True)) == 1
+
+
+async def test_task_that_crashes_every_worker_is_dead_lettered_after_max_attempts(
+    client: BrokerClient, spawn
+) -> None:
+    task = make_task()
+    await client.publish(task)
+    crashes = 0
+    while not client.dead:
+        assert crashes <= 4, "the poison task was never dead-lettered"
+        worker = spawn("crash", f"crasher-{crashes}", max_attempts=3)
+        exited = asyncio.ensure_future(worker.exit_code(timeout=30))
+        dead = asyncio.ensure_future(
+            client.wait_until(lambda: bool(client.dead), 30, "a dead letter")
+        )
+        done, _ = await asyncio.wait({exited, dead}, return_when=asyncio.FIRST_COMPLETED)
+        if exited in done:
+            assert exited.result() == 70, "the worker exited without crashing"
+            crashes += 1
+        for waiting in (exited, dead):
+            waiting.cancel()
+    await client.wait_until(lambda: bool(client.dead), 10, "the dead letter")
+    assert crashes == 3
+    assert "delivered 4 times" in client.dead[0].headers[REASON_HEADER]
+    final = await client.final_result(task)
+    assert final.status == "failed"
+    assert final.error is not None and final.error.code == "poison"
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
+
+
+async def test_broker_restart_under_a_running_worker_loses_nothing(
+    client: BrokerClient, start_worker
+) -> None:
+    def steady(task, cancel):
+        cancel.wait(0.2)
+        return noop(task, cancel)
+
+    await start_worker(steady, max_concurrent_tasks=2)
+    before = [make_task() for _ in range(6)]
+    for task in before:
+        await client.publish(task)
+    await client.wait_until(lambda: bool(client.results), 10, "the first result")
+    try:
+        await asyncio.to_thread(rabbitmqctl, "stop_app")
+    finally:
+        await asyncio.to_thread(rabbitmqctl, "start_app")
+    await asyncio.to_thread(rabbitmqctl, "await_startup")
+    after = [make_task() for _ in range(3)]
+    for task in after:
+        await client.publish(task)
+    for task in before + after:
+        final = await client.final_result(task, timeout=60)
+        assert final.status == "succeeded"
+    marker = make_task()
+    await client.publish(marker)
+    await client.final_result(marker, timeout=30)
+    doubled = [t.task_id for t in before + after if len(client.results_for(t, True)) != 1]
+    assert not doubled, f"tasks with more than one final result: {doubled}"
