@@ -76,7 +76,8 @@ def _summarise(exc: ValidationError) -> str:
     """One line naming each bad field, short enough for a header and a log line."""
     parts = []
     for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err["loc"]) or "body"
-        parts.append(f"{where}: {err['msg']}")
+        text = str(err["msg"]).removeprefix("Value error, ")
+        where = ".".join(str(p) for p in err["loc"])
+        parts.append(f"{where}: {text}" if where else text)
     more = f" (+{exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
     return "invalid message: " + "; ".join(parts) + more

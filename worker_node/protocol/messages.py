@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 TaskKind = Literal["diagnosis", "event", "ai_service"]
 TASK_KINDS: tuple[TaskKind, ...] = ("diagnosis", "event", "ai_service")
@@ -111,7 +118,15 @@ class TaskMessage(VersionedMessage):
             model = _PARAMS_BY_KIND.get(str(data.get("kind")))
             params = data.get("params", {})
             if model is not None and isinstance(params, dict):
-                data = {**data, "params": model.model_validate(params)}
+                try:
+                    data = {**data, "params": model.model_validate(params)}
+                except ValidationError as exc:
+                    raise ValueError(
+                        "; ".join(
+                            f"params.{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                            for e in exc.errors()
+                        )
+                    ) from None
             elif model is not None and not isinstance(params, model):
                 raise ValueError(f"params must be {model.__name__} for kind {data.get('kind')!r}")
         return data
