@@ -1,0 +1,8 @@
+"""The built-in checks. Each module registers one check on import; list new ones here.
+
+The imports are explicit (not discovered) so that frozen builds such as PyInstaller keep them.
+"""
+
+from worker_node.analysis.checks import brightness, clarity, freeze, signal_loss
+
+__all__ = ["brightness", "clarity", "freeze", "signal_loss"]

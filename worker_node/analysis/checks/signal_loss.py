@@ -1,0 +1,69 @@
+"""``signal_loss``: no picture at all — black or featureless frames, or no stream to read.
+
+A frame has no picture when its mean grey is at most ``black_level`` or when at least
+``uniform_percent`` % of its pixels lie within ``uniform_tolerance`` grey levels of the median
+(a flat "no video" screen, even with a small OSD caption on it). An unreachable source is the
+same finding with the connection error as its message (see :func:`connection_lost`). This
+check suppresses the others when it finds anything: their findings would only be symptoms.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from worker_node.analysis.context import FrameContext, Image
+from worker_node.analysis.registry import Thresholds, register
+from worker_node.analysis.scoring import scored
+from worker_node.protocol.messages import CheckResult
+
+NAME = "signal_loss"
+
+
+def _validate(t: Thresholds) -> None:
+    if not 0 < t["uniform_percent"] <= 100:
+        raise ValueError("need 0 < uniform_percent <= 100")
+
+
+def connection_lost(message: str) -> CheckResult:
+    """The finding for a source that gave no frame at all: critical, score 0."""
+    return scored(NAME, 0.0, message)
+
+
+def has_no_picture(grey: Image, t: Thresholds) -> bool:
+    """Black, or flat enough to be a "no video" screen."""
+    if float(grey.mean()) <= t["black_level"]:
+        return True
+    hist = np.bincount(grey.ravel(), minlength=256)
+    median = int(np.searchsorted(np.cumsum(hist), grey.size / 2))
+    tol = int(t["uniform_tolerance"])
+    near = int(hist[max(0, median - tol) : median + tol + 1].sum())
+    return near * 100 >= t["uniform_percent"] * grey.size
+
+
+@register(
+    NAME,
+    defaults={"black_level": 8, "uniform_percent": 98, "uniform_tolerance": 6},
+    min_frames=0,
+    suppresses=True,
+    validate=_validate,
+)
+def signal_loss(ctx: FrameContext, t: Thresholds) -> CheckResult:
+    """No picture: black or uniform frames, or an unreachable source.
+
+    Value: percentage of sampled frames without a picture. All frames lost: score 0; some
+    lost: 60 × the share with a picture (intermittent loss: warning to critical).
+    """
+    if not ctx.frames:
+        return scored(NAME, 100.0, "source reachable (no frames requested)")
+    lost = sum(has_no_picture(grey, t) for grey in ctx.grey)
+    total = len(ctx)
+    percent = 100.0 * lost / total
+    if lost == 0:
+        return scored(NAME, 100.0, f"picture present in all {total} frames", value=percent)
+    score = 60.0 * (total - lost) / total
+    if lost == total:
+        message = f"no picture: {'the frame is' if total == 1 else f'all {total} frames are'} "
+        message += "black or uniform"
+    else:
+        message = f"intermittent loss: {lost} of {total} frames black or uniform"
+    return scored(NAME, score, message, value=percent)

@@ -1,0 +1,56 @@
+"""Run planned checks on one frame context: frame minimums, suppression, order.
+
+Suppression: the suppressing checks (``signal_loss``, later ``blue_screen``) run first. If any
+of them finds something (status worse than normal), the other checks are not run and their
+findings are DROPPED from the result — with no picture they would only repeat the cause as
+symptoms ("too dark", "blurred", "frozen") and raise alarms of their own. The suppressing
+finding's message says so. Checks that need more frames than were sampled are reported as not
+assessed: status warning, score 50, no value — never normal, since nothing was verified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from worker_node.analysis.context import FrameContext
+from worker_node.analysis.registry import PlannedCheck
+from worker_node.analysis.scoring import scored
+from worker_node.protocol.messages import CheckResult
+
+NOT_ASSESSED_SCORE = 50.0
+SUPPRESSED_NOTE = "; other checks suppressed"
+
+
+def not_assessed(name: str, needed: int, got: int) -> CheckResult:
+    """The result of a check that cannot judge from ``got`` frames."""
+    frames = "frame" if needed == 1 else "frames"
+    return scored(name, NOT_ASSESSED_SCORE, f"not assessed: needs {needed} {frames}, got {got}")
+
+
+def run_checks(plan: Sequence[PlannedCheck], ctx: FrameContext) -> list[CheckResult]:
+    """Results in plan order, after suppression."""
+    results: dict[str, CheckResult] = {}
+    for planned in plan:
+        if planned.spec.suppresses:
+            results[planned.spec.name] = _evaluate(planned, ctx)
+    found = [name for name, result in results.items() if result.status != "normal"]
+    others = [planned for planned in plan if not planned.spec.suppresses]
+    if found:
+        if others:
+            for name in found:
+                note = results[name].message + SUPPRESSED_NOTE
+                results[name] = results[name].model_copy(update={"message": note})
+        return [results[p.spec.name] for p in plan if p.spec.name in results]
+    for planned in others:
+        results[planned.spec.name] = _evaluate(planned, ctx)
+    return [results[planned.spec.name] for planned in plan]
+
+
+def _evaluate(planned: PlannedCheck, ctx: FrameContext) -> CheckResult:
+    spec = planned.spec
+    if len(ctx) < spec.min_frames:
+        return not_assessed(spec.name, spec.min_frames, len(ctx))
+    result = spec.evaluate(ctx, planned.thresholds)
+    if result.type != spec.name:
+        raise RuntimeError(f"check {spec.name!r} returned a result of type {result.type!r}")
+    return result
