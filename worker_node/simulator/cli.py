@@ -139,20 +139,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     def request_stop(signum: int, _frame: FrameType | None) -> None:
         stop.set()
 
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        server.start()
-    except OSError as exc:
-        print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 1
-    print(f"{PROG}: serving {len(specs)} cameras at {server.base_url}", flush=True)
-    try:
-        # A timed wait, so the signal handler gets to run on every platform.
-        while not stop.wait(0.5):
-            pass
+        try:
+            server.start()
+        except OSError as exc:
+            print(f"{PROG}: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+            return 1
+        print(f"{PROG}: serving {len(specs)} cameras at {server.base_url}", flush=True)
+        try:
+            # A timed wait, so the signal handler gets to run on every platform.
+            while not stop.wait(0.5):
+                pass
+        finally:
+            server.stop()
     finally:
-        server.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     print(f"{PROG}: stopped", file=sys.stderr, flush=True)
     return 0
 

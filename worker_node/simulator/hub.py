@@ -99,6 +99,12 @@ class FrameHub:
             return self._thread is not None
 
     @property
+    def latest_seq(self) -> int:
+        """Sequence number of the newest frame (0 before the first); shows a viewer's lag."""
+        with self._cond:
+            return self._seq
+
+    @property
     def closed(self) -> bool:
         """True once the server is shutting down."""
         return self._closed
