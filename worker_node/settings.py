@@ -7,6 +7,7 @@ in code is the local ``guest`` default; URLs are masked with :func:`mask_url` wh
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import socket
@@ -35,6 +36,13 @@ def default_worker_id() -> str:
     return "worker-" + re.sub(r"[^a-z0-9_-]", "-", host)
 
 
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
 def mask_url(url: str) -> str:
     """Hide the password of ``scheme://user:password@host`` so a URL can be logged or shown."""
     return re.sub(r"(?<=://)([^:/@]*):([^@/]*)@", lambda m: f"{m.group(1)}:***@", url)
@@ -61,6 +69,18 @@ class Settings(BaseModel):
     log_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_log_dir(APP_NAME)))
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
+    # The operator console's own settings (a worker ignores them).
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite in data_dir"
+    )
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir(APP_NAME)))
+    management_url: str | None = Field(
+        default=None, description="RabbitMQ management API, e.g. http://127.0.0.1:15672/"
+    )
+    monitor_interval: float = Field(default=5.0, gt=0, le=600)
+    offline_after_missed: int = Field(default=3, ge=1, le=100)
+    operator: str = Field(default_factory=lambda: _login_name(), min_length=1)
+
     @field_validator("rabbitmq_url")
     @classmethod
     def _amqp_url(cls, value: str) -> str:
@@ -78,6 +98,11 @@ class Settings(BaseModel):
     @property
     def safe_rabbitmq_url(self) -> str:
         return mask_url(self.rabbitmq_url)
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database to use: ``database_url``, or SQLite in ``data_dir``."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'easysight.db'}"
 
     @classmethod
     def load(

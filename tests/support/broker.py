@@ -23,7 +23,7 @@ from worker_node.protocol import (
     decode,
     to_amqp,
 )
-from worker_node.runtime.outbound import Publisher
+from worker_node.protocol.publisher import Publisher
 
 BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/"
 FINAL = ("succeeded", "failed", "timeout", "cancelled")

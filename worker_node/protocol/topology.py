@@ -148,7 +148,7 @@ def mismatch_from(exc: Exception, name: str) -> TopologyMismatch:
     text = str(exc)
     match = _INEQUIVALENT.search(text)
     if match:
-        detail = re.sub(r"^\s*in vhost '[^']*':\s*", "", text[match.end() :]).rstrip(")\" ")
+        detail = re.sub(r"^\s*in vhost '[^']*':\s*", "", text[match.end() :]).rstrip(')" ')
         return TopologyMismatch(match.group(2), match.group(1), detail or text)
     return TopologyMismatch(name, None, text)
 

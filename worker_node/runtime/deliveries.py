@@ -20,11 +20,11 @@ import contextlib
 import logging
 from typing import Any
 
-import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
 
-from worker_node.protocol import DELIVERIES_HEADER, REASON_HEADER, DeclaredTopology
-from worker_node.runtime.outbound import CONNECTION_ERRORS, Publisher
+from worker_node.protocol import DELIVERIES_HEADER, DeclaredTopology
+from worker_node.protocol.dead_letters import copy_message, dead_letter_copy
+from worker_node.protocol.publisher import CONNECTION_ERRORS, Publisher
 
 log = logging.getLogger(__name__)
 
@@ -44,25 +44,6 @@ def _as_int(value: Any, *, default: int) -> int:
         return int(value)
     except (TypeError, ValueError):
         return default
-
-
-def _copy(message: AbstractIncomingMessage, **headers: Any) -> aio_pika.Message:
-    """A persistent copy of a delivery with extra headers (original properties kept)."""
-    merged = {
-        k: v for k, v in (message.headers or {}).items() if k not in ("x-delivery-count", "x-death")
-    }
-    merged.update(headers)
-    return aio_pika.Message(
-        body=message.body,
-        headers=merged,
-        content_type=message.content_type,
-        content_encoding=message.content_encoding,
-        type=message.type,
-        message_id=message.message_id,
-        correlation_id=message.correlation_id,
-        priority=message.priority,
-        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-    )
 
 
 class Deliveries:
@@ -86,15 +67,7 @@ class Deliveries:
         log.warning(
             "dead-lettering %s from %s: %s", message.message_id, message.routing_key, reason
         )
-        copy = _copy(
-            message,
-            **{
-                REASON_HEADER: reason[:1000],
-                "x-easysight-routing-key": message.routing_key or "",
-                "x-easysight-exchange": message.exchange or "",
-            },
-        )
-        await self.publisher.publish(self.declared.dead_letters, copy)
+        await self.publisher.publish(self.declared.dead_letters, dead_letter_copy(message, reason))
         await self.ack(message)
 
     async def requeue_counted(
@@ -109,7 +82,7 @@ class Deliveries:
         await self._republish(message, kind, _as_int(headers.get(DELIVERIES_HEADER), default=1))
 
     async def _republish(self, message: AbstractIncomingMessage, kind: str, count: int) -> None:
-        copy = _copy(message, **{DELIVERIES_HEADER: count})
+        copy = copy_message(message, **{DELIVERIES_HEADER: count})
         ok = await self.publisher.publish(self.declared.tasks, copy, routing_key=kind)
         if ok:
             await self.ack(message)

@@ -37,10 +37,10 @@ from worker_node.protocol import (
     utcnow,
 )
 from worker_node.protocol.messages import WorkerState
+from worker_node.protocol.publisher import CONNECTION_ERRORS, Publisher
 from worker_node.runtime.deliveries import Deliveries, delivery_count
 from worker_node.runtime.execution import Executor, Handler, RunningTask
 from worker_node.runtime.heartbeat import HeartbeatBuilder
-from worker_node.runtime.outbound import CONNECTION_ERRORS, Publisher
 from worker_node.settings import Settings
 
 log = logging.getLogger(__name__)

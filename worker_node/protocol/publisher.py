@@ -1,4 +1,4 @@
-"""Publishing with publisher confirms that survives a broker outage.
+"""Publishing with publisher confirms that survives a broker outage (both programs use it).
 
 A worker must not ack a task before its result is confirmed, and must not drop a result because the
 broker restarted: :meth:`Publisher.publish` retries until the broker confirms or the worker stops.
