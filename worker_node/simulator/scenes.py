@@ -11,6 +11,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
+from typing import cast
 
 import cv2
 import numpy as np
@@ -45,7 +46,7 @@ def blue_screen_frame(width: int, height: int) -> Frame:
 
 def darken(frame: Frame, factor: float = 0.1) -> Frame:
     """Scale brightness down, like a camera at night with its IR lamps broken."""
-    return cv2.convertScaleAbs(frame, alpha=factor, beta=0)
+    return cast(Frame, cv2.convertScaleAbs(frame, alpha=factor, beta=0))
 
 
 def blur(frame: Frame) -> Frame:
@@ -55,7 +56,7 @@ def blur(frame: Frame) -> Frame:
         frame, (max(1, width // 4), max(1, height // 4)), interpolation=cv2.INTER_AREA
     )
     small = cv2.GaussianBlur(small, (0, 0), sigmaX=max(2.0, width / 320))
-    return cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR)
+    return cast(Frame, cv2.resize(small, (width, height), interpolation=cv2.INTER_LINEAR))
 
 
 class _NoisePool:

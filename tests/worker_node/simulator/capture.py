@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import cv2
 import numpy as np
 import numpy.typing as npt
@@ -24,16 +26,16 @@ def open_capture(url: str) -> cv2.VideoCapture:
 
 def read_frames(cap: cv2.VideoCapture, count: int) -> list[npt.NDArray[np.uint8]]:
     """``count`` decoded frames; fails on the first unsuccessful read."""
-    frames = []
+    frames: list[npt.NDArray[np.uint8]] = []
     for index in range(count):
         ok, frame = cap.read()
         assert ok and frame is not None, f"read {index} failed"
-        frames.append(frame)
+        frames.append(cast(npt.NDArray[np.uint8], frame))
     return frames
 
 
 def grey(frame: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
-    return cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    return cast(npt.NDArray[np.uint8], cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY))
 
 
 def sharpness(frame: npt.NDArray[np.uint8]) -> float:

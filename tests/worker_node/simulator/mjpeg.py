@@ -6,7 +6,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Self
+from typing import Self, cast
 from urllib.parse import urlsplit
 
 import cv2
@@ -28,7 +28,7 @@ class Part:
     def image(self) -> npt.NDArray[np.uint8]:
         image = cv2.imdecode(np.frombuffer(self.jpeg, np.uint8), cv2.IMREAD_COLOR)
         assert image is not None, "part is not a decodable JPEG"
-        return image
+        return cast(npt.NDArray[np.uint8], image)
 
 
 class MjpegStream:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import selectors
 import signal
@@ -44,8 +45,11 @@ def launch() -> Iterator[list[subprocess.Popen[str]]]:
 
 
 def start(procs: list[subprocess.Popen[str]], command: list[str]) -> subprocess.Popen[str]:
+    # Without PYTHONUNBUFFERED the child's stdout is block-buffered on a pipe, as under a
+    # parent process in production: the URL line only arrives if the CLI flushes it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1, env=env
     )
     procs.append(proc)
     return proc

@@ -26,7 +26,7 @@ def test_renders_only_while_watched() -> None:
             assert frame is not None and hub.rendering
         wait_until(lambda: not hub.rendering, what="the render thread to stop")
         idle_count = hub.frames_encoded
-        assert hub.next_frame(frame.seq, timeout=0.2) is None  # nobody renders any more
+        assert hub.next_frame(hub.latest_seq, timeout=0.2) is None  # nobody renders any more
         assert hub.frames_encoded == idle_count
     finally:
         hub.close()
