@@ -6,4 +6,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.support.broker_fixtures"]
+pytest_plugins = [
+    "tests.support.broker_fixtures",
+    "tests.support.databases",
+    "tests.support.console",
+]

@@ -1,0 +1,108 @@
+"""The console's link to RabbitMQ: one robust connection, kept up for as long as the console runs.
+
+The console must start and stay usable with the broker down (tasks wait as pending), so the first
+connection is retried in the background and every change of connection state is announced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractRobustConnection
+
+from worker_node.protocol import DeclaredTopology, Topology, TopologyMismatch, declare_topology
+from worker_node.protocol.publisher import Publisher
+from worker_node.settings import Settings
+
+log = logging.getLogger(__name__)
+
+StateCallback = Callable[[bool, str], None]
+OnConnected = Callable[[], Awaitable[None]]
+
+
+class BrokerLink:
+    """Connection, confirmed channel and declared topology, with state announcements."""
+
+    def __init__(self, settings: Settings, on_state: StateCallback, name: str = "console") -> None:
+        self.settings = settings
+        self.topology = Topology(settings.namespace, settings.queue_type)
+        self.on_state = on_state
+        self.name = name
+        self.connection: AbstractRobustConnection | None = None
+        self.channel: AbstractChannel | None = None
+        self.declared: DeclaredTopology | None = None
+        self.publisher: Publisher | None = None
+        self.connected = asyncio.Event()
+        self.fatal: Exception | None = None
+        self._on_connected: list[OnConnected] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def when_connected(self, callback: OnConnected) -> None:
+        """Run ``callback`` after the first connection (consumers set up there are restored
+        by the robust channel after each reconnect)."""
+        self._on_connected.append(callback)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._connect_loop(), name="broker-connect")
+
+    async def _connect_loop(self) -> None:
+        s = self.settings
+        announced_down = False
+        while True:
+            try:
+                connection = await aio_pika.connect_robust(
+                    s.rabbitmq_url,
+                    heartbeat=s.amqp_heartbeat_s,
+                    reconnect_interval=2,
+                    client_properties={"connection_name": f"easysight-{self.name}"},
+                )
+                break
+            except (OSError, aio_pika.exceptions.AMQPConnectionError) as exc:
+                if not announced_down:
+                    self._state(False, f"broker {s.safe_rabbitmq_url} unreachable: {exc}")
+                    announced_down = True
+                await asyncio.sleep(3)
+        self.connection = connection
+        connection.close_callbacks.add(self._on_close)
+        connection.reconnect_callbacks.add(self._on_reconnect)
+        try:
+            self.channel = await connection.channel(publisher_confirms=True)
+            self.declared = await declare_topology(self.channel, self.topology)
+        except TopologyMismatch as exc:
+            self.fatal = exc
+            self._state(False, str(exc))
+            return
+        self.publisher = Publisher(self.channel)
+        for callback in self._on_connected:
+            await callback()
+        self.connected.set()
+        self._state(True, f"broker {s.safe_rabbitmq_url}")
+
+    def _on_close(self, _sender: object, exc: BaseException | None = None) -> None:
+        if self.connected.is_set():
+            self.connected.clear()
+            self._state(False, f"broker {self.settings.safe_rabbitmq_url} lost: {exc or 'closed'}")
+
+    def _on_reconnect(self, _sender: object) -> None:
+        self.connected.set()
+        self._state(True, f"broker {self.settings.safe_rabbitmq_url} (reconnected)")
+
+    def _state(self, ok: bool, detail: str) -> None:
+        (log.info if ok else log.warning)("%s", detail)
+        self.on_state(ok, detail)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        if self.publisher is not None:
+            self.publisher.stopping.set()
+        if self.connection is not None:
+            self.connected.clear()
+            with contextlib.suppress(Exception):
+                await self.connection.close()

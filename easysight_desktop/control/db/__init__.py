@@ -1,0 +1,1 @@
+"""The console's database: SQLAlchemy models, migrations and a thread that runs all queries."""

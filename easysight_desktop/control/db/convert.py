@@ -1,0 +1,135 @@
+"""Rows to views: the only place that knows how a database row becomes what the window shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from uuid import UUID
+
+from easysight_desktop.control.db.models import (
+    Alarm,
+    Camera,
+    CameraGroup,
+    DiagnosisResult,
+    Task,
+    TaskAttempt,
+    Worker,
+)
+from easysight_desktop.control.views import (
+    AlarmView,
+    CameraView,
+    CheckView,
+    GroupView,
+    ResultView,
+    TaskView,
+    WorkerView,
+)
+
+
+def group_view(group: CameraGroup) -> GroupView:
+    return GroupView(id=group.id, name=group.name)
+
+
+def camera_view(camera: Camera) -> CameraView:
+    return CameraView(
+        id=camera.id,
+        name=camera.name,
+        url=camera.url,
+        substream_url=camera.substream_url,
+        group_id=camera.group_id,
+        group_name=camera.group.name if camera.group else None,
+        location=camera.location,
+        enabled=camera.enabled,
+        status=camera.status,  # type: ignore[arg-type]
+        last_diagnosed_at=camera.last_diagnosed_at,
+    )
+
+
+def task_view(task: Task) -> TaskView:
+    error = None
+    if task.error_code or task.error_message:
+        error = (
+            f"{task.error_code}: {task.error_message}" if task.error_code else task.error_message
+        )
+    return TaskView(
+        id=task.id,
+        kind=task.kind,
+        camera_id=task.camera_id,
+        camera_name=task.camera_name,
+        checks=tuple(task.params.get("checks") or ()),
+        priority=task.priority,
+        state=task.state,  # type: ignore[arg-type]
+        attempt=task.attempt,
+        worker_id=task.worker_id,
+        created_at=task.created_at,
+        queued_at=task.queued_at,
+        started_at=task.started_at,
+        finished_at=task.finished_at,
+        duration_ms=task.duration_ms,
+        error=error,
+        overall=task.overall,
+    )
+
+
+def result_view(
+    task: Task, attempt: TaskAttempt, checks: list[DiagnosisResult], data_dir: Path
+) -> ResultView:
+    error = None
+    if attempt.error_code or attempt.error_message:
+        error = f"{attempt.error_code}: {attempt.error_message}"
+    return ResultView(
+        task_id=task.id,
+        attempt=attempt.attempt,
+        camera_name=task.camera_name,
+        status=attempt.status,
+        worker_id=attempt.worker_id,
+        finished_at=attempt.finished_at,
+        overall=attempt.overall,
+        checks=tuple(
+            CheckView(
+                type=c.check_type,
+                score=c.score,
+                status=c.status,
+                value=c.value,
+                threshold=c.threshold,
+                message=c.message,
+            )
+            for c in checks
+        ),
+        snapshot_path=data_dir / attempt.snapshot_path if attempt.snapshot_path else None,
+        error=error,
+    )
+
+
+def worker_view(worker: Worker, status: str | None = None) -> WorkerView:
+    return WorkerView(
+        id=worker.id,
+        host=worker.host,
+        pid=worker.pid,
+        version=worker.version,
+        status=(status or worker.state),  # type: ignore[arg-type]
+        capacity=worker.capacity,
+        active=tuple(UUID(str(a)) for a in worker.active),
+        completed=worker.completed,
+        failed=worker.failed,
+        cpu_percent=worker.cpu_percent,
+        memory_percent=worker.memory_percent,
+        kinds=tuple(worker.kinds),
+        last_heartbeat=worker.last_heartbeat,
+        interval_s=worker.interval_s,
+    )
+
+
+def alarm_view(alarm: Alarm) -> AlarmView:
+    return AlarmView(
+        id=alarm.id,
+        camera_id=alarm.camera_id,
+        camera_name=alarm.camera_name,
+        task_id=alarm.task_id,
+        source=alarm.source,
+        level=alarm.level,  # type: ignore[arg-type]
+        message=alarm.message,
+        state=alarm.state,  # type: ignore[arg-type]
+        raised_at=alarm.raised_at,
+        acknowledged_at=alarm.acknowledged_at,
+        acknowledged_by=alarm.acknowledged_by,
+    )
