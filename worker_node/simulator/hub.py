@@ -213,8 +213,9 @@ class FrameHub:
                 if delay > 0:
                     self._cond.wait(delay)
                     continue  # re-check viewers, dropout and shutdown after sleeping
-            frame = self._encode()
+            frame = self._encode(self._seq + 1)  # only this thread advances _seq
             with self._cond:
+                self._seq = frame.seq
                 self._latest = frame
                 self._cond.notify_all()
             # Keep a steady cadence; after a stall, restart it rather than bursting to catch up.
@@ -243,8 +244,9 @@ class FrameHub:
             self._cond.notify_all()
             self._cond.wait(remaining)
 
-    def _encode(self) -> EncodedFrame:
+    def _encode(self, seq: int) -> EncodedFrame:
         """Render and JPEG-encode one frame (a static view is encoded only the first time)."""
+        captured_at = time.time()
         if self._view is None:
             self._view = self.spec.make_view()
         jpeg = self._static_jpeg
@@ -258,5 +260,4 @@ class FrameHub:
             self.frames_encoded += 1
             if self._view.static:
                 self._static_jpeg = jpeg
-        self._seq += 1
-        return build_part(jpeg, self._seq, time.time())
+        return build_part(jpeg, seq, captured_at)
