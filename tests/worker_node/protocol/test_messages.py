@@ -29,7 +29,7 @@ def test_unknown_field_is_refused() -> None:
 
 
 def test_params_must_fit_the_kind() -> None:
-    with pytest.raises(MalformedMessage, match="params.detector: Extra inputs are not permitted"):
+    with pytest.raises(MalformedMessage, match=r"params\.detector: Extra inputs are not permitted"):
         decode(task_json(params={"detector": "hog"}), None, TaskMessage)
 
 
@@ -50,9 +50,10 @@ def test_bad_fields_are_named(field: str, value: object, fragment: str) -> None:
 
 def test_wrong_message_type_is_refused() -> None:
     body = encode_body(SAMPLES["task_diagnosis"])
-    with pytest.raises(MalformedMessage, match="'easysight.task.v1' where 'easysight.result.v1'"):
+    expected = r"'easysight\.task\.v1' where 'easysight\.result\.v1'"
+    with pytest.raises(MalformedMessage, match=expected):
         decode(body, "easysight.task.v1", ResultMessage)
-    with pytest.raises(MalformedMessage, match="unknown message type 'easysight.task.v9'"):
+    with pytest.raises(MalformedMessage, match=r"unknown message type 'easysight\.task\.v9'"):
         decode(body, "easysight.task.v9", TaskMessage)
 
 
