@@ -22,6 +22,7 @@ from worker_node.protocol.messages import DiagnosisParams, DiagnosisResult
 from worker_node.settings import Settings, SettingsError, mask_url
 
 MAX_PARALLEL = 8
+EXIT_GRACE_S = 3.0  # for abandoned capture threads to leave native code before we exit
 EXIT_NORMAL, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -96,10 +97,22 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         cancel.set()
         print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        worst = EXIT_INTERRUPTED
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+    _leave_cleanly(worst)
     return worst
+
+
+def _leave_cleanly(code: int) -> None:
+    """Let capture threads given up on at their deadline finish; if one is stuck in native
+    code, exit now, because interpreter shutdown around it aborts the process."""
+    from worker_node.sources import wait_for_captures
+
+    if not wait_for_captures(EXIT_GRACE_S):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _print(

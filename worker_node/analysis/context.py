@@ -54,7 +54,7 @@ class FrameContext:
     @cached_property
     def grey(self) -> list[Image]:
         """Grey versions of :attr:`small`."""
-        return [cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) for image in self.small]
+        return [_grey(image) for image in self.small]
 
     @cached_property
     def native_tiles(self) -> list[list[Image]]:
@@ -72,13 +72,17 @@ def _downscale(image: Image, width: int) -> Image:
     if current <= width:
         return image
     size = (width, max(1, round(height * width / current)))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+
+
+def _grey(image: Image) -> Image:
+    return np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
 
 
 def _tiles(frame: Image) -> list[Image]:
     height, width = frame.shape[:2]
     if width * height <= 2 * TILE_BUDGET:
-        return [cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)]
+        return [_grey(frame)]
     scale = math.sqrt(TILE_BUDGET / (TILE_GRID * TILE_GRID * width * height))
     tile_w, tile_h = max(8, int(width * scale)), max(8, int(height * scale))
     tiles = []
@@ -88,5 +92,5 @@ def _tiles(frame: Image) -> list[Image]:
             cy = int((row + 0.5) * height / TILE_GRID)
             x0, y0 = max(0, cx - tile_w // 2 - 1), max(0, cy - tile_h // 2 - 1)
             x1, y1 = min(width, x0 + tile_w + 2), min(height, y0 + tile_h + 2)
-            tiles.append(cv2.cvtColor(frame[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY))
+            tiles.append(_grey(frame[y0:y1, x0:x1]))
     return tiles

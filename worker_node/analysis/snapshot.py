@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import cv2
+import numpy as np
 
 from worker_node.analysis.context import Image
 from worker_node.protocol.messages import MAX_SNAPSHOT_B64
@@ -23,7 +24,7 @@ def encode_thumbnail(image: Image, size: int = THUMBNAIL_SIZE) -> str | None:
     scale = min(1.0, size / max(height, width))
     if scale < 1.0:
         target = (max(1, round(width * scale)), max(1, round(height * scale)))
-        image = cv2.resize(image, target, interpolation=cv2.INTER_AREA)
+        image = np.asarray(cv2.resize(image, target, interpolation=cv2.INTER_AREA), np.uint8)
     for quality in QUALITIES:
         ok, buffer = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
         if not ok:

@@ -7,6 +7,7 @@ ignore them, which is why :mod:`worker_node.sources.sampler` also guards the wal
 from __future__ import annotations
 
 import os
+import threading
 
 import cv2
 
@@ -17,6 +18,12 @@ from worker_node.sources.locator import Locator, SourceKind
 # because changing the environment while other threads open captures is not thread-safe.
 FFMPEG_OPTIONS_ENV = "OPENCV_FFMPEG_CAPTURE_OPTIONS"
 os.environ.setdefault(FFMPEG_OPTIONS_ENV, "rtsp_transport;tcp")
+
+# OpenCV's FFmpeg backend holds a process-wide mutex for the whole of every open (measured:
+# a file open waits for a silent RTSP server's full open timeout). Taking this lock first makes
+# that queue visible, so a source's time limit runs from the moment its own open can start
+# rather than blaming a healthy camera for another one's slowness.
+OPEN_LOCK = threading.Lock()
 
 
 def open_capture(locator: Locator, timeout_s: float) -> cv2.VideoCapture:

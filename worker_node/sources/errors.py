@@ -1,4 +1,4 @@
-"""What a frame source reports instead of frames: a failure, or that it was told to stop."""
+"""What a frame source reports instead of frames: a failure, a stop, or a busy backend."""
 
 from __future__ import annotations
 
@@ -14,6 +14,14 @@ class SourceError(Exception):
 
 class SourceCancelled(Exception):
     """Sampling was aborted by the caller's cancel flag; not a camera fault, so not a finding."""
+
+
+class SourceBusy(Exception):
+    """The capture backend stayed occupied by other sources' opens for too long.
+
+    Deliberately not a :class:`SourceError`: the camera was never tried, so blaming it with a
+    finding would be false. The task fails instead and can be retried.
+    """
 
 
 class CancelFlag(Protocol):
