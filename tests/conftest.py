@@ -10,4 +10,6 @@ pytest_plugins = [
     "tests.support.broker_fixtures",
     "tests.support.databases",
     "tests.support.console",
+    "tests.support.processes",
+    "tests.support.processes",
 ]

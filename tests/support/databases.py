@@ -27,7 +27,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.fail(f"PostgreSQL at 127.0.0.1:5432 (database test) is needed: {exc}")
     try:
         yield postgres_url(schema)
