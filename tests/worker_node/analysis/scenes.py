@@ -75,9 +75,9 @@ def ticking_clock(count: int) -> list[Image]:
     frames = []
     for i in range(count):
         frame = background.copy()
-        cv2.rectangle(frame, (10, 10), (200, 40), (0, 0, 0), -1)
+        cv2.rectangle(frame, (10, 10), (110, 30), (0, 0, 0), -1)
         text = f"12:00:{i:02d}"
-        cv2.putText(frame, text, (14, 34), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (255, 255, 255), 2)
+        cv2.putText(frame, text, (12, 26), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 255, 255), 1)
         frames.append(frame)
     return frames
 

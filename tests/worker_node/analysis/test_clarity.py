@@ -43,6 +43,12 @@ def test_blur_a_downscale_would_hide_is_still_found(check: Evaluate) -> None:
     assert check("clarity", [frame]).status != "normal"
 
 
+def test_large_sources_cost_no_more_than_the_downscale() -> None:
+    tiles = FrameContext([scenes.scene(1920, 1080)]).native_tiles[0]
+    assert len(tiles) == 16
+    assert sum(tile.size for tile in tiles) <= 1.1 * 480 * 270
+
+
 def test_small_sources_use_the_whole_frame() -> None:
     frame = scenes.scene(320, 240)
     [tile] = FrameContext([frame]).native_tiles[0]
