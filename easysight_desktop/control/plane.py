@@ -64,7 +64,15 @@ LIVE_REFRESH_S = 0.2
 class ControlPlane:
     """Owns the database, the broker link and the services; start it, use it, close it."""
 
-    def __init__(self, settings: Settings, *, record: bool = True, supervise: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        record: bool = True,
+        supervise: bool = True,
+        dispatch: bool = True,
+    ) -> None:
+        """``record``/``supervise``/``dispatch`` off make a read-only plane (``status``)."""
         self.settings = settings
         self.actor = settings.operator
         self.data_dir = Path(settings.data_dir)
@@ -74,6 +82,7 @@ class ControlPlane:
         self.database_state = ConnectionState(False, "database: opening…", started)
         self.db = Database(settings.resolved_database_url, on_state=self._database_state)
         self.broker = BrokerLink(settings, self._broker_state)
+        self.dispatch = dispatch
         self.dispatcher = Dispatcher(self.db, self.broker, self._tasks_changed)
         self.recorder = (
             Recorder(self.db, self.broker, self.data_dir, self.events.emit, self.dispatcher.wake)
@@ -103,7 +112,8 @@ class ControlPlane:
         await self.db.migrate()
         await self.monitor.load()
         self.broker.start()
-        self.dispatcher.start()
+        if self.dispatch:
+            self.dispatcher.start()
         self.monitor.start()
         if self.supervisor is not None:
             self.supervisor.start()

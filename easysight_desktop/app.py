@@ -1,0 +1,60 @@
+"""Composition root of the window: QApplication on a qasync loop, start and stop in order.
+
+Start: window first (the operator sees it at once, with "connecting…"), then the control plane
+(database migration on its thread, broker in the background). Stop: the window closes, then the
+control plane closes its services and connections, then the loop ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from worker_node.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_window(settings: Settings) -> int:
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from easysight_desktop.control.plane import ControlPlane
+    from easysight_desktop.ui.main_window import MainWindow
+    from easysight_desktop.ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("EasySight")
+    app.setOrganizationName("EasySight")
+    apply_theme(app)  # type: ignore[arg-type]
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    plane = ControlPlane(settings)
+    window = MainWindow(plane)
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)  # type: ignore[union-attr]
+    app.lastWindowClosed.connect(closed.set)  # type: ignore[union-attr]
+
+    async def main() -> int:
+        window.show()
+        try:
+            await plane.start()
+        except Exception as exc:  # a database that cannot be opened: say so and stop
+            log.error("cannot start: %s", exc)
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(QMessageBox.Icon.Critical, "EasySight", f"Cannot start: {exc}")
+            acknowledged = asyncio.Event()
+            box.finished.connect(acknowledged.set)
+            box.open()  # never exec() inside a coroutine (qasync)
+            await acknowledged.wait()
+            await plane.close()
+            return 1
+        await window.start()
+        await closed.wait()
+        await plane.close()
+        return 0
+
+    with loop:
+        return loop.run_until_complete(main())
