@@ -2,7 +2,8 @@
 
 An admin's first question about a new camera is "what would a worker say about it?"; this
 answers with exactly the result object a worker sends, one source per line, as each finishes.
-Exit code: 0 every source normal, 1 any finding worse than normal, 2 usage error.
+Exit code: 0 every source normal, 1 any finding worse than normal, 2 usage error. Sources are
+printed with their passwords masked, in the human format as in ``--json``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--checks",
         default="",
-        help="comma-separated checks (default: all; see --list-checks)",
+        help="comma-separated checks (default: all; an unknown name lists the known ones)",
     )
     parser.add_argument("--frames", type=int, default=5, help="frames to sample (default: 5)")
     parser.add_argument(

@@ -43,8 +43,8 @@ def video_1s(tmp_path: Path) -> str:
     return write_video(str(tmp_path / "one.avi"), numbered_frames(25), FPS)
 
 
-@pytest.fixture(autouse=True, scope="module")
+@pytest.fixture(autouse=True)
 def _captures_finish() -> Iterator[None]:
-    """Abandoned capture threads must end before the next module (and before exit)."""
+    """Capture threads a test gave up on must end before the next test (and before exit)."""
     yield
     assert wait_for_captures(10.0), f"{active_captures()} capture threads still running"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from worker_node.sources import SourceError, SourceKind, locate
+from worker_node.sources import SourceError, SourceKind, capture, locate
 
 
 @pytest.mark.parametrize(
@@ -45,3 +47,7 @@ def test_unknown_scheme_is_named_and_masked() -> None:
 def test_empty_source() -> None:
     with pytest.raises(SourceError, match="no source"):
         locate("  ")
+
+
+def test_rtsp_goes_over_tcp() -> None:
+    assert os.environ[capture.FFMPEG_OPTIONS_ENV].startswith("rtsp_transport;tcp")
