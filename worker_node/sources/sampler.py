@@ -90,8 +90,8 @@ def grab_frames(
     any wait for other sources' opens. Raises :class:`SourceError` (operator-readable,
     password masked) when no frame can be had, :class:`SourceCancelled` as soon as ``cancel``
     is set, and :class:`SourceBusy` if other opens kept the backend busy for
-    ``max(30 s, 3 × timeout)``. Recorded media shorter than the
-    window is sampled over its whole length; a stream that ends early returns what it gave.
+    ``max(30 s, 3 × timeout)``. Recorded media shorter than the window is sampled over its
+    whole length; a stream that ends early returns what it gave.
     """
     if frames < 0 or window_s < 0 or timeout <= 0:
         raise ValueError("frames and window_s must be >= 0 and timeout > 0")
@@ -103,7 +103,12 @@ def grab_frames(
     session = _Session(locator, frames, window_s, timeout)
     with _LIVE_CHANGED:
         _LIVE.add(session.thread)
-    session.thread.start()
+    try:
+        session.thread.start()
+    except RuntimeError:  # no thread to be had: the thread never runs to unregister itself
+        with _LIVE_CHANGED:
+            _LIVE.discard(session.thread)
+        raise
     try:
         return session.collect(cancel)
     finally:
