@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
+from aio_pika.connection import make_url
 
 from worker_node.protocol import DeclaredTopology, Topology, TopologyMismatch, declare_topology
 from worker_node.protocol.publisher import Publisher
@@ -40,6 +41,7 @@ class BrokerLink:
         self.fatal: Exception | None = None
         self._on_connected: list[OnConnected] = []
         self._task: asyncio.Task[None] | None = None
+        self._connecting: AbstractRobustConnection | None = None
 
     def when_connected(self, callback: OnConnected) -> None:
         """Run ``callback`` after the first connection (consumers set up there are restored
@@ -53,15 +55,17 @@ class BrokerLink:
         s = self.settings
         announced_down = False
         while True:
+            # Built here, not by connect_robust(), so that close() can stop it mid-connect.
+            connection = aio_pika.RobustConnection(
+                make_url(s.rabbitmq_url, heartbeat=s.amqp_heartbeat_s, reconnect_interval=2),
+                client_properties={"connection_name": f"easysight-{self.name}"},
+            )
+            self._connecting = connection
             try:
-                connection = await aio_pika.connect_robust(
-                    s.rabbitmq_url,
-                    heartbeat=s.amqp_heartbeat_s,
-                    reconnect_interval=2,
-                    client_properties={"connection_name": f"easysight-{self.name}"},
-                )
+                await connection.connect(timeout=10)
                 break
-            except (OSError, aio_pika.exceptions.AMQPConnectionError) as exc:
+            except (OSError, TimeoutError, aio_pika.exceptions.AMQPConnectionError) as exc:
+                await connection.close()
                 if not announced_down:
                     self._state(False, f"broker {s.safe_rabbitmq_url} unreachable: {exc}")
                     announced_down = True
@@ -102,6 +106,9 @@ class BrokerLink:
                 await self._task
         if self.publisher is not None:
             self.publisher.stopping.set()
+        if self.connection is None and self._connecting is not None:
+            with contextlib.suppress(Exception):
+                await self._connecting.close()
         if self.connection is not None:
             self.connected.clear()
             with contextlib.suppress(Exception):
