@@ -130,19 +130,23 @@ class BrokerClient:
         return self.results_for(task, final_only=True)[0]
 
     async def close(self) -> None:
-        if self.connection is None:
-            return
-        with contextlib.suppress(Exception):
-            channel = await self.connection.channel()
-            topology = Topology(self.namespace)
-            for name in topology.durable_queues:
-                await channel.queue_delete(name)
-            for name in (
-                topology.tasks_exchange,
-                topology.results_exchange,
-                topology.heartbeat_exchange,
-                topology.control_exchange,
-                topology.dead_letter_exchange,
-            ):
-                await channel.exchange_delete(name)
-        await self.connection.close()
+        if self.connection is not None:
+            await self.connection.close()
+
+
+async def delete_namespace(namespace: str) -> None:
+    """Remove every durable queue and exchange of a test namespace."""
+    connection = await aio_pika.connect(BROKER_URL)
+    async with connection:
+        channel = await connection.channel()
+        topology = Topology(namespace)
+        for name in topology.durable_queues:
+            await channel.queue_delete(name)
+        for name in (
+            topology.tasks_exchange,
+            topology.results_exchange,
+            topology.heartbeat_exchange,
+            topology.control_exchange,
+            topology.dead_letter_exchange,
+        ):
+            await channel.exchange_delete(name)

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from tests.support.broker import BrokerClient, new_namespace
+from tests.support.broker import BrokerClient, delete_namespace, new_namespace
 from worker_node.runtime.execution import Handler
 from worker_node.runtime.worker import Worker
 from worker_node.settings import Settings
@@ -28,8 +28,11 @@ def require_broker() -> None:
 
 
 @pytest.fixture
-def namespace(require_broker: None) -> str:
-    return new_namespace()
+async def namespace(require_broker: None) -> AsyncIterator[str]:
+    """A fresh namespace; its queues and exchanges are deleted after the test."""
+    name = new_namespace()
+    yield name
+    await delete_namespace(name)
 
 
 @pytest.fixture
