@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -38,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # OpenCV and FFmpeg write warnings straight to stderr; camera errors reach our log instead.
+    # (Set before anything imports cv2.)
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
     args = build_parser().parse_args(argv)
     if args.command == "diagnose":
         from worker_node import diagnose_cli
@@ -65,7 +70,7 @@ def run_worker(args: argparse.Namespace) -> int:
     try:
         asyncio.run(_serve(settings))
     except KeyboardInterrupt:
-        return 130
+        return _exit_after_captures(130, settings.shutdown_grace)
     except Exception as exc:  # one line for the admin, the traceback in the log file
         from worker_node.protocol import TopologyMismatch
         from worker_node.runtime.worker import BrokerUnavailable
@@ -74,8 +79,19 @@ def run_worker(args: argparse.Namespace) -> int:
             log.error("%s", exc)
             return 1
         log.exception("worker stopped on an unexpected error")
-        return 1
-    return 0
+        return _exit_after_captures(1, settings.shutdown_grace)
+    return _exit_after_captures(0, settings.shutdown_grace)
+
+
+def _exit_after_captures(code: int, grace: float) -> int:
+    """Let capture threads leave FFmpeg; a thread still inside it at exit aborts the process."""
+    from worker_node.sources import wait_for_captures
+
+    if not wait_for_captures(min(grace, 10.0)):
+        log.warning("a camera read is still blocked; exiting without waiting for it")
+        logging.shutdown()
+        os._exit(code)
+    return code
 
 
 async def _serve(settings: Settings) -> None:

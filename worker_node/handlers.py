@@ -18,6 +18,7 @@ SUPPORTED_KINDS = ("diagnosis",)
 def make_handler(settings: Settings) -> Handler:
     """The handler a worker uses unless a test or benchmark injects its own."""
     from worker_node.analysis import run_diagnosis
+    from worker_node.sources import SourceBusy
 
     def handle(task: TaskMessage, cancel: threading.Event) -> Payload:
         if task.kind == "diagnosis":
@@ -29,6 +30,8 @@ def make_handler(settings: Settings) -> Handler:
                 )
             except ValueError as exc:  # bad check names or thresholds in the task
                 raise TaskError("bad_params", str(exc)) from None
+            except SourceBusy as exc:  # other cameras held the opener past its limit
+                raise TaskError("source_busy", str(exc)) from None
         raise TaskError("unsupported_kind", f"this worker cannot run {task.kind} tasks yet")
 
     return handle

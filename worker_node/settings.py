@@ -36,6 +36,10 @@ def default_worker_id() -> str:
     return "worker-" + re.sub(r"[^a-z0-9_-]", "-", host)
 
 
+def _default_kinds() -> list[TaskKind]:
+    return ["diagnosis"]
+
+
 def _login_name() -> str:
     try:
         return getpass.getuser()
@@ -60,7 +64,7 @@ class Settings(BaseModel):
     max_attempts: int = Field(default=3, ge=1, le=100)
 
     worker_id: str = Field(default_factory=default_worker_id, pattern=r"^[A-Za-z0-9_.-]+$")
-    kinds: list[TaskKind] = Field(default_factory=lambda: ["diagnosis"])
+    kinds: list[TaskKind] = Field(default_factory=lambda: _default_kinds())
     max_concurrent_tasks: int = Field(default=3, ge=1, le=64)
     heartbeat_interval: float = Field(default=30.0, gt=0, le=3600)
     task_timeout: float = Field(default=300.0, gt=0, le=86400)

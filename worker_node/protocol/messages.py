@@ -61,7 +61,7 @@ class Camera(WireModel):
 
 
 class DiagnosisParams(WireModel):
-    checks: list[str] = Field(default_factory=list, description="empty: the template's checks")
+    checks: list[str] = Field(default_factory=list, description="empty: every check")
     template: str | None = None
     thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
     frames: int = Field(default=5, ge=0, le=250)
