@@ -10,17 +10,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 
+from easysight_desktop.control.plane import ControlPlane
 from worker_node.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
-def run_window(settings: Settings) -> int:
+def run_window(
+    settings: Settings,
+    on_started: Callable[[ControlPlane], Awaitable[None]] | None = None,
+) -> int:
+    """Run the window until it closes; ``on_started`` runs once the control plane is up."""
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from easysight_desktop.control.plane import ControlPlane
     from easysight_desktop.ui.main_window import MainWindow
     from easysight_desktop.ui.theme import apply_theme
 
@@ -52,6 +57,8 @@ def run_window(settings: Settings) -> int:
             await plane.close()
             return 1
         await window.start()
+        if on_started is not None:
+            await on_started(plane)
         await closed.wait()
         await plane.close()
         return 0

@@ -1,92 +1,103 @@
-"""``make demo``: simulator + worker + a diagnosis of every simulated camera, printed as it lands.
+"""``make demo``: camera simulator + one worker + the console, on the local RabbitMQ.
 
-The operator window arrives with the console issue; until then the demo plays the console's part
-on the wire: it publishes one diagnosis task per camera and prints each result.
+With a display, the console's window opens with the simulator's cameras registered (group
+"Simulator") and one diagnosis per camera submitted. Without one (a server, CI), the same control
+plane runs headless and prints each camera's result as it lands.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
-import uuid
+from uuid import UUID
 
-import aio_pika
-
+from easysight_desktop.control.events import Event, TasksChanged
+from easysight_desktop.control.plane import ControlPlane
+from easysight_desktop.control.views import FINAL_STATES, CameraInput, TaskView
 from easysight_desktop.demo_stack import DemoStack, demo_stack
-from worker_node.protocol import (
-    Camera,
-    DiagnosisParams,
-    ResultMessage,
-    TaskMessage,
-    Topology,
-    declare_topology,
-    decode,
-    to_amqp,
-)
 from worker_node.settings import Settings
 
-STATUS_MARK = {"normal": "OK  ", "warning": "WARN", "error": "ERR ", "critical": "CRIT"}
+GROUP = "Simulator"
+MARK = {"normal": "OK  ", "warning": "WARN", "error": "ERR ", "critical": "CRIT"}
 
 
-async def diagnose_all(stack: DemoStack, settings: Settings, timeout: float = 90) -> int:
-    connection = await aio_pika.connect_robust(settings.rabbitmq_url)
-    async with connection:
-        channel = await connection.channel(publisher_confirms=True)
-        declared = await declare_topology(
-            channel, Topology(settings.namespace, settings.queue_type)
-        )
-        live = await channel.declare_queue("", exclusive=True, auto_delete=True)
-        await live.bind(declared.results)
-        pending: dict[uuid.UUID, str] = {}
-        done = asyncio.Event()
+async def register_and_diagnose(plane: ControlPlane, stack: DemoStack) -> list[TaskView]:
+    """Register (or refresh) the simulator's cameras, then diagnose each one once."""
+    existing = {c.name: c for c in await plane.cameras()}
+    ids = []
+    for cam in stack.cameras:
+        data = CameraInput(name=cam["name"], url=cam["url"], group=GROUP, location="demo site")
+        known = existing.get(cam["name"])
+        view = await (plane.update_camera(known.id, data) if known else plane.add_camera(data))
+        ids.append(view.id)
+    return await plane.create_tasks("diagnosis", {"frames": 5, "window_s": 2.0}, camera_ids=ids)
 
-        async def on_result(message: aio_pika.abc.AbstractIncomingMessage) -> None:
-            result = decode(message.body, message.type, ResultMessage)
-            name = pending.get(result.task_id)
-            if name is None or result.status == "started":
-                return
-            print_result(name, result)
-            del pending[result.task_id]
-            if not pending:
+
+async def print_results(settings: Settings, stack: DemoStack, timeout: float = 120) -> int:
+    plane = ControlPlane(settings)
+    finished: dict[UUID, TaskView] = {}
+    done = asyncio.Event()
+    wanted: set[UUID] = set()
+    printing: list[asyncio.Task[None]] = []
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, TasksChanged):
+            for task in event.tasks:
+                if task.id in wanted and task.state in FINAL_STATES and task.id not in finished:
+                    finished[task.id] = task
+                    printing.append(asyncio.ensure_future(show(plane, task)))
+            if wanted and wanted <= finished.keys():
                 done.set()
 
-        await live.consume(on_result, no_ack=True)
-        for cam in stack.cameras:
-            task = TaskMessage(
-                task_id=uuid.uuid4(),
-                kind="diagnosis",
-                camera=Camera(id=cam["id"], name=cam["name"], url=cam["url"]),
-                params=DiagnosisParams(frames=5, window_s=2.0),
-            )
-            pending[task.task_id] = cam["name"]
-            await declared.tasks.publish(to_amqp(task), routing_key="diagnosis")
-        print(f"Submitted {len(pending)} diagnosis tasks; results as they arrive:\n")
+    plane.events.subscribe(on_event)
+    await plane.start()
+    try:
+        tasks = await register_and_diagnose(plane, stack)
+        wanted.update(t.id for t in tasks)
+        print(f"Submitted {len(tasks)} diagnosis tasks; results as they arrive:\n", flush=True)
         try:
             await asyncio.wait_for(done.wait(), timeout)
         except TimeoutError:
-            print(f"\n{len(pending)} task(s) without a result after {timeout:g} s", file=sys.stderr)
+            print(f"\n{len(wanted - finished.keys())} task(s) unfinished", file=sys.stderr)
             return 1
+        await asyncio.gather(*printing)
+    finally:
+        await plane.close()
     return 0
 
 
-def print_result(camera: str, result: ResultMessage) -> None:
-    if result.status != "succeeded" or result.result is None:
-        error = result.error.message if result.error else ""
-        print(f"{camera:<18} {result.status.upper()}  {error}")
-        return
-    overall = getattr(result.result, "overall", "normal")
-    print(f"{camera:<18} {STATUS_MARK[overall]} {overall}  ({result.duration_ms:.0f} ms)")
-    for check in getattr(result.result, "checks", []):
-        print(
-            f"    {STATUS_MARK[check.status]} {check.type:<12} {check.score:5.1f}  {check.message}"
-        )
+async def show(plane: ControlPlane, task: TaskView) -> None:
+    results = await plane.results(task.id)
+    latest = results[0] if results else None
+    overall = task.overall or task.state
+    print(f"{task.camera_name:<18} {MARK.get(overall, '    ')} {overall}", flush=True)
+    for check in latest.checks if latest else ():
+        line = f"    {MARK[check.status]} {check.type:<12} {check.score:5.1f}  {check.message}"
+        print(line, flush=True)
+
+
+def has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM") in ("offscreen", "minimal"):
+        return False
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or (
+        sys.platform in ("win32", "darwin")
+    )
 
 
 def main() -> int:
     settings = Settings.load()
     with demo_stack() as stack:
         print(f"Camera simulator at {stack.simulator_url} with {len(stack.cameras)} cameras")
-        return asyncio.run(diagnose_all(stack, settings))
+        if not has_display():
+            print("No display: running the console headless.")
+            return asyncio.run(print_results(settings, stack))
+        from easysight_desktop.app import run_window
+
+        async def on_started(plane: ControlPlane) -> None:
+            await register_and_diagnose(plane, stack)
+
+        return run_window(settings, on_started=on_started)
 
 
 if __name__ == "__main__":

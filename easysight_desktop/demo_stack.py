@@ -51,9 +51,9 @@ def _read_line(proc: subprocess.Popen[str], timeout: float) -> str:
     return result[0].strip()
 
 
-def start_simulator(stack: DemoStack, cameras: int = 8) -> None:
+def start_simulator(stack: DemoStack) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "worker_node.simulator", "--port", "0", "--cameras", str(cameras)],
+        [sys.executable, "-m", "worker_node.simulator", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -66,6 +66,7 @@ def start_simulator(stack: DemoStack, cameras: int = 8) -> None:
 
 def start_worker(stack: DemoStack, worker_id: str = "demo-worker") -> None:
     env = dict(os.environ)
+    env.setdefault("EASYSIGHT_LOG_LEVEL", "WARNING")  # the demo prints results, not task logs
     proc = subprocess.Popen(
         [sys.executable, "-m", "worker_node.cli", "run", "--id", worker_id],
         env=env,
@@ -75,10 +76,10 @@ def start_worker(stack: DemoStack, worker_id: str = "demo-worker") -> None:
 
 
 @contextlib.contextmanager
-def demo_stack(cameras: int = 8) -> Iterator[DemoStack]:
+def demo_stack() -> Iterator[DemoStack]:
     stack = DemoStack()
     try:
-        start_simulator(stack, cameras)
+        start_simulator(stack)
         start_worker(stack)
         yield stack
     finally:
