@@ -244,6 +244,9 @@ class Worker:
         running = RunningTask(task)
         self.active[task.task_id] = running
         try:
+            # Wait for the "started" confirm before running: it also proves that earlier acks
+            # (e.g. of a counted redelivery) reached the broker before a crashing task can
+            # take the process down with unsent frames.
             await self._publish_result(self.executor.started(running))
             timeout = min(task.deadline_s, self.settings.task_timeout)
             result = await self.executor.run(running, timeout)
