@@ -1,0 +1,1 @@
+"""Non-modal dialogs (shown with ``show()``/``open()``, never ``exec()`` on the event loop)."""
