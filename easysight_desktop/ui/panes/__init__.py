@@ -1,0 +1,1 @@
+"""The window's panes, one module each; every pane takes the control plane and its events."""

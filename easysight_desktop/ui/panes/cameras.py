@@ -1,0 +1,418 @@
+"""The cameras pane: the registry as a tree by group, each camera marked by its last status.
+
+objectNames: ``camerasTree`` (items carry ``KIND_ROLE`` "group"/"camera" and ``ID_ROLE``),
+``camerasFilter``, ``cameraAddButton``, ``cameraEditButton``, ``cameraRemoveButton``,
+``cameraMoreButton`` (menu: import / export CSV), ``cameraDiagnoseButton``. ``reloaded`` fires
+after the tree was rebuilt from the control plane (tests wait on it).
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from easysight_desktop.control.events import CamerasChanged, Event
+from easysight_desktop.control.views import CameraInput, CameraView, GroupView
+from easysight_desktop.ui import formatting as fmt
+from easysight_desktop.ui.asyncslot import AsyncRunner
+from easysight_desktop.ui.dialogs.camera_dialog import CameraDialog
+from easysight_desktop.ui.notify import Notifier
+from easysight_desktop.ui.prompts import choose_file, confirm
+from easysight_desktop.ui.status_colors import OFFLINE, status_icon, worst
+from worker_node.settings import mask_url
+
+if TYPE_CHECKING:
+    from easysight_desktop.control.plane import ControlPlane
+
+KIND_ROLE = Qt.ItemDataRole.UserRole
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+NO_GROUP = -1  # the id of the "no group" node
+CSV_FILTER = "CSV (*.csv);;All files (*)"
+
+
+class ImportReport(Protocol):
+    """What ``plane.import_cameras_csv`` returns (the widgets never import the db package)."""
+
+    added: int
+    updated: int
+    errors: list[str]
+
+
+class CamerasPane(QWidget):
+    cameraSelected = Signal(object, str)  # camera id (or None), camera name
+    diagnoseRequested = Signal(list, list)  # camera ids, group ids
+    reloaded = Signal()
+
+    def __init__(self, plane: ControlPlane, notify: Notifier, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("camerasPane")
+        self._plane = plane
+        self._notify = notify
+        self._runner = AsyncRunner(self, notify.error)
+        self.cameras: list[CameraView] = []
+        self.groups: list[GroupView] = []
+        self._loading = False
+        self._stale = False
+        self._dialog: CameraDialog | None = None
+
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("camerasFilter")
+        self.filter.setPlaceholderText(self.tr("Filter cameras…"))
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("camerasTree")
+        self.tree.setHeaderHidden(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.tree.itemSelectionChanged.connect(self._selection_changed)
+        self.tree.itemDoubleClicked.connect(lambda item, _col: self._edit_item(item))
+        self.placeholder = QTreeWidgetItem([self.tr("Loading cameras…")])
+        self.tree.addTopLevelItem(self.placeholder)
+
+        self.add_button = self._button("cameraAddButton", self.tr("Add"), self.add_camera)
+        self.edit_button = self._button("cameraEditButton", self.tr("Edit"), self.edit_selected)
+        self.remove_button = self._button("cameraRemoveButton", self.tr("Remove"),
+                                          self.remove_selected)  # fmt: skip
+        self.more_button = QToolButton(self)
+        self.more_button.setObjectName("cameraMoreButton")
+        self.more_button.setText(self.tr("CSV"))
+        self.more_button.setToolTip(self.tr("Import or export the camera list"))
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QMenu(self.more_button)
+        more.addAction(self.tr("Import cameras from CSV…"), self.import_csv)
+        more.addAction(self.tr("Export cameras to CSV…"), self.export_csv)
+        self.more_button.setMenu(more)
+        self.diagnose_button = QPushButton(self.tr("Diagnose selected…"), self)
+        self.diagnose_button.setObjectName("cameraDiagnoseButton")
+        self.diagnose_button.clicked.connect(self._diagnose)
+        self.diagnose_button.setToolTip(self.tr("New diagnosis task for the selected cameras"))
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setSpacing(4)
+        for widget in (self.add_button, self.edit_button, self.remove_button, self.more_button):
+            buttons.addWidget(widget)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.diagnose_button)
+        self._selection_changed()
+
+    def _button(self, name: str, text: str, slot: object) -> QToolButton:
+        button = QToolButton(self)  # compact: four of them fit a narrow dock
+        button.setText(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Re-read the registry; calls during a read are folded into one more read after it."""
+        if self._loading:
+            self._stale = True
+            return
+        self._loading = True
+        self._runner.run(
+            self._read(),
+            what=self.tr("Loading cameras"),
+            done=self._loaded,
+            always=self._load_finished,
+        )
+
+    async def _read(self) -> tuple[list[CameraView], list[GroupView]]:
+        return await self._plane.cameras(), await self._plane.groups()
+
+    def _load_finished(self) -> None:
+        self._loading = False
+        if self._stale:
+            self._stale = False
+            self.load()
+
+    def handle_event(self, event: Event) -> None:
+        if isinstance(event, CamerasChanged):
+            self.load()
+
+    def _loaded(self, data: tuple[list[CameraView], list[GroupView]]) -> None:
+        self.cameras, self.groups = data
+        self._rebuild()
+        self.reloaded.emit()
+
+    def _rebuild(self) -> None:
+        """Rebuild the tree, keeping what was selected and which groups were collapsed."""
+        selected = {(i.data(0, KIND_ROLE), i.data(0, ID_ROLE)) for i in self.tree.selectedItems()}
+        collapsed = {
+            self.tree.topLevelItem(n).data(0, ID_ROLE)
+            for n in range(self.tree.topLevelItemCount())
+            if not self.tree.topLevelItem(n).isExpanded()
+            and self.tree.topLevelItem(n).data(0, KIND_ROLE) == "group"
+        }
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        by_group: dict[int, list[CameraView]] = {}
+        for camera in self.cameras:
+            by_group.setdefault(camera.group_id or NO_GROUP, []).append(camera)
+        nodes = [(g.id, g.name) for g in self.groups if g.id in by_group]
+        if NO_GROUP in by_group:
+            nodes.append((NO_GROUP, self.tr("(no group)")))
+        bold = QFont(self.tree.font())
+        bold.setBold(True)
+        for group_id, name in nodes:
+            members = by_group[group_id]
+            node = QTreeWidgetItem(self.tree, [f"{name}  ({len(members)})"])
+            node.setData(0, KIND_ROLE, "group")
+            node.setData(0, ID_ROLE, group_id)
+            node.setFont(0, bold)
+            node.setIcon(0, status_icon(worst([c.status for c in members if c.enabled])))
+            for camera in members:
+                self._camera_item(node, camera)
+            node.setExpanded(group_id not in collapsed)
+            if ("group", group_id) in selected:
+                node.setSelected(True)
+        for node_index in range(self.tree.topLevelItemCount()):
+            node = self.tree.topLevelItem(node_index)
+            for child_index in range(node.childCount()):
+                child = node.child(child_index)
+                if ("camera", child.data(0, ID_ROLE)) in selected:
+                    child.setSelected(True)
+        if not self.cameras:
+            hint = QTreeWidgetItem(self.tree, [self.tr("No cameras yet. Add one or import a CSV.")])
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.tree.blockSignals(False)
+        self._apply_filter(self.filter.text())
+        self._selection_changed()
+
+    def _camera_item(self, parent: QTreeWidgetItem, camera: CameraView) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [camera.name])
+        item.setData(0, KIND_ROLE, "camera")
+        item.setData(0, ID_ROLE, camera.id)
+        item.setIcon(0, status_icon(camera.status if camera.enabled else "unknown"))
+        if not camera.enabled:
+            item.setText(0, self.tr("{0} (disabled)").format(camera.name))
+            font = item.font(0)
+            font.setItalic(True)
+            item.setFont(0, font)
+            item.setForeground(0, QColor(OFFLINE))
+        lines = [
+            f"<b>{html.escape(camera.name)}</b>",
+            self.tr("Status: {0}").format(camera.status),
+            html.escape(mask_url(camera.url)),
+        ]
+        if camera.location:
+            lines.append(self.tr("Location: {0}").format(html.escape(camera.location)))
+        if camera.last_diagnosed_at is not None:
+            lines.append(
+                self.tr("Last diagnosed: {0}").format(fmt.local_datetime(camera.last_diagnosed_at))
+            )
+        item.setToolTip(0, "<br>".join(lines))
+        return item
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for node_index in range(self.tree.topLevelItemCount()):
+            node = self.tree.topLevelItem(node_index)
+            shown = 0
+            for child_index in range(node.childCount()):
+                child = node.child(child_index)
+                hide = bool(needle) and needle not in child.text(0).casefold()
+                child.setHidden(hide)
+                shown += not hide
+            if node.childCount():
+                node.setHidden(bool(needle) and shown == 0)
+
+    # --- selection ---------------------------------------------------------------------------
+
+    def camera(self, camera_id: int) -> CameraView | None:
+        return next((c for c in self.cameras if c.id == camera_id), None)
+
+    def selected_camera_ids(self) -> list[int]:
+        return [i.data(0, ID_ROLE) for i in self.tree.selectedItems() if self._is(i, "camera")]
+
+    def selected_group_ids(self) -> list[int]:
+        return [
+            i.data(0, ID_ROLE)
+            for i in self.tree.selectedItems()
+            if self._is(i, "group") and i.data(0, ID_ROLE) != NO_GROUP
+        ]
+
+    def select_camera(self, camera_id: int) -> bool:
+        for node_index in range(self.tree.topLevelItemCount()):
+            node = self.tree.topLevelItem(node_index)
+            for child_index in range(node.childCount()):
+                child = node.child(child_index)
+                if child.data(0, ID_ROLE) == camera_id:
+                    self.tree.setCurrentItem(child)
+                    return True
+        return False
+
+    @staticmethod
+    def _is(item: QTreeWidgetItem, kind: str) -> bool:
+        return item.data(0, KIND_ROLE) == kind
+
+    def _selection_changed(self) -> None:
+        cameras = self.selected_camera_ids()
+        self.edit_button.setEnabled(len(cameras) == 1)
+        self.remove_button.setEnabled(bool(cameras))
+        self.diagnose_button.setEnabled(bool(cameras or self.selected_group_ids()))
+        current = self.tree.currentItem()
+        if len(cameras) == 1 and current is not None and self._is(current, "camera"):
+            camera = self.camera(current.data(0, ID_ROLE))
+            if camera is not None:
+                self.cameraSelected.emit(camera.id, camera.name)
+
+    def _diagnose(self) -> None:
+        self.diagnoseRequested.emit(self.selected_camera_ids(), self.selected_group_ids())
+
+    # --- add / edit / remove -----------------------------------------------------------------
+
+    def add_camera(self) -> None:
+        group = None
+        current = self.tree.currentItem()
+        if current is not None and self._is(current, "group"):
+            group = next((g.name for g in self.groups if g.id == current.data(0, ID_ROLE)), None)
+        dialog = self._open_dialog(None)
+        if group and dialog is not None:
+            dialog.group.setCurrentText(group)
+
+    def edit_selected(self) -> None:
+        ids = self.selected_camera_ids()
+        camera = self.camera(ids[0]) if len(ids) == 1 else None
+        if camera is not None:
+            self._open_dialog(camera)
+
+    def _edit_item(self, item: QTreeWidgetItem) -> None:
+        camera = self.camera(item.data(0, ID_ROLE)) if self._is(item, "camera") else None
+        if camera is not None:
+            self._open_dialog(camera)
+
+    def _open_dialog(self, camera: CameraView | None) -> CameraDialog | None:
+        if self._dialog is not None:
+            self._dialog.raise_()
+            self._dialog.activateWindow()
+            return None
+
+        async def save(data: CameraInput) -> CameraView:
+            if camera is None:
+                return await self._plane.add_camera(data)
+            return await self._plane.update_camera(camera.id, data)
+
+        dialog = CameraDialog(save, [g.name for g in self.groups], camera, self)
+        dialog.saved.connect(
+            lambda view: self._notify.info(self.tr("Camera “{0}” saved").format(view.name))
+        )
+        dialog.finished.connect(self._dialog_closed)
+        self._dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _dialog_closed(self) -> None:
+        self._dialog = None
+
+    @property
+    def dialog(self) -> CameraDialog | None:
+        return self._dialog
+
+    def remove_selected(self) -> None:
+        cameras = [c for i in self.selected_camera_ids() if (c := self.camera(i)) is not None]
+        if not cameras:
+            return
+        names = ", ".join(c.name for c in cameras[:5]) + (" …" if len(cameras) > 5 else "")
+        confirm(
+            self,
+            self.tr("Remove cameras"),
+            fmt.plural(
+                len(cameras),
+                self.tr("Remove {0} camera from the registry?"),
+                self.tr("Remove {0} cameras from the registry?"),
+            )
+            + "\n"
+            + names,
+            lambda: self._remove(cameras),
+            yes_text=self.tr("Remove"),
+        )
+
+    def _remove(self, cameras: list[CameraView]) -> None:
+        for camera in cameras:
+            self._runner.run(
+                self._plane.remove_camera(camera.id),
+                what=self.tr("Remove camera “{0}”").format(camera.name),
+            )
+
+    # --- CSV ---------------------------------------------------------------------------------
+
+    def import_csv(self) -> None:
+        choose_file(self, self.tr("Import cameras"), CSV_FILTER, self._import_from)
+
+    def _import_from(self, path: Path) -> None:
+        self._runner.run(
+            self._plane.import_cameras_csv(path),
+            what=self.tr("Import {0}").format(path.name),
+            done=self._imported,
+        )
+
+    def _imported(self, report: ImportReport) -> None:
+        text = self.tr("Imported cameras: {0} added, {1} updated").format(
+            report.added, report.updated
+        )
+        if report.errors:
+            text += fmt.plural(
+                len(report.errors),
+                self.tr(", {0} line refused: "),
+                self.tr(", {0} lines refused: "),
+            )
+            text += "; ".join(report.errors[:3]) + (" …" if len(report.errors) > 3 else "")
+            self._notify.error(text)
+        else:
+            self._notify.info(text)
+
+    def export_csv(self) -> None:
+        choose_file(
+            self,
+            self.tr("Export cameras"),
+            CSV_FILTER,
+            self._export_to,
+            save=True,
+            default_name="cameras.csv",
+            default_suffix="csv",
+        )
+
+    def _export_to(self, path: Path) -> None:
+        self._runner.run(
+            self._plane.export_cameras_csv(path),
+            what=self.tr("Export {0}").format(path.name),
+            done=lambda count: self._notify.info(
+                fmt.plural(count, self.tr("Exported {0} camera"), self.tr("Exported {0} cameras"))
+                + self.tr(" to {0}").format(path)
+            ),
+        )
+
+    def _context_menu(self, at: QPoint) -> None:
+        menu = QMenu(self)
+        for button in (self.diagnose_button, self.add_button, self.edit_button, self.remove_button):
+            action = menu.addAction(button.text())
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        menu.addSeparator()
+        menu.addActions(self.more_button.menu().actions())
+        menu.popup(self.tree.viewport().mapToGlobal(at))
