@@ -1,0 +1,301 @@
+"""The operator's window: cameras left, tasks centre, results right, operations at the bottom.
+
+``MainWindow(plane)`` takes a started :class:`ControlPlane`, subscribes to its events and loads
+its first picture on the next turn of the event loop. It never touches the database or the
+broker itself. Panes are attributes (``cameras``, ``tasks``, ``results``, ``workers``,
+``queues``, ``alarms``, ``chart``, ``status``) and every dock has an objectName
+(``camerasDock``, ``resultsDock``, ``workersDock``, ``queuesDock``, ``alarmsDock``,
+``chartDock``), so tests and the layout store can find them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from easysight_desktop.control.events import Event
+from easysight_desktop.control.views import TaskView
+from easysight_desktop.ui import formatting as fmt
+from easysight_desktop.ui.dialogs.new_task_dialog import NewTaskDialog
+from easysight_desktop.ui.event_relay import EventRelay
+from easysight_desktop.ui.health_chart import HealthChart
+from easysight_desktop.ui.panes.alarms import AlarmsPane
+from easysight_desktop.ui.panes.cameras import CamerasPane
+from easysight_desktop.ui.panes.queues import QueuesPane
+from easysight_desktop.ui.panes.results import ResultsPane
+from easysight_desktop.ui.panes.tasks import TasksPane
+from easysight_desktop.ui.panes.workers import WorkersPane
+from easysight_desktop.ui.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from easysight_desktop.control.plane import ControlPlane
+
+LAYOUT_VERSION = 1  # bump when docks are added or renamed, so an old saved layout is ignored
+DOCKS = Qt.DockWidgetArea
+WIDE_WINDOW = 1600  # narrower: the chart joins the bottom tabs instead of sitting beside them
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        plane: ControlPlane,
+        *,
+        layout_settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.plane = plane
+        self._settings = layout_settings
+        self._new_task_dialog: NewTaskDialog | None = None
+        operator = getattr(plane, "actor", "")
+        title = self.tr("EasySight — operator console")
+        self.setWindowTitle(f"{title} — {operator}" if operator else title)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+        )
+        self.setCorner(Qt.Corner.BottomLeftCorner, DOCKS.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, DOCKS.RightDockWidgetArea)
+
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self.tasks = TasksPane(plane, self.status, self)
+        self.cameras = CamerasPane(plane, self.status, self)
+        self.results = ResultsPane(plane, self.status, self)
+        self.workers = WorkersPane(plane, self.status, self.tasks.model.camera_of, self)
+        self.queues = QueuesPane(plane, self)
+        self.alarms = AlarmsPane(plane, self.status, self)
+        self.chart = HealthChart(self)
+        self.setCentralWidget(self.tasks)
+
+        self.cameras_dock = self._dock("camerasDock", self.tr("Cameras"), self.cameras)
+        self.results_dock = self._dock("resultsDock", self.tr("Results"), self.results)
+        self.workers_dock = self._dock("workersDock", self.tr("Workers"), self.workers)
+        self.queues_dock = self._dock("queuesDock", self.tr("Queues"), self.queues)
+        self.alarms_dock = self._dock("alarmsDock", self.tr("Alarms"), self.alarms)
+        self.chart_dock = self._dock("chartDock", self.tr("Queue and worker health"), self.chart)
+        self._arrange_docks()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self._build_menus()
+        self._connect_panes()
+
+        self.status.set_broker(plane.broker_state)
+        self.status.set_database(plane.database_state)
+        self.relay = EventRelay(plane.events, self)
+        self.relay.received.connect(self.handle_event)
+        self._fitted = self._restore_layout()
+        self._schedule_first_load()
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        return dock
+
+    def _arrange_docks(self) -> None:
+        self.addDockWidget(DOCKS.LeftDockWidgetArea, self.cameras_dock)
+        self.addDockWidget(DOCKS.RightDockWidgetArea, self.results_dock)
+        self.addDockWidget(DOCKS.BottomDockWidgetArea, self.alarms_dock)
+        self.splitDockWidget(self.alarms_dock, self.chart_dock, Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(self.alarms_dock, self.workers_dock)
+        self.tabifyDockWidget(self.workers_dock, self.queues_dock)
+        self.alarms_dock.raise_()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.tr("Import cameras from CSV…"), self.cameras.import_csv)
+        file_menu.addAction(self.tr("Export cameras to CSV…"), self.cameras.export_csv)
+        file_menu.addSeparator()
+        close = file_menu.addAction(self.tr("Close window"), self.close)
+        close.setShortcut(QKeySequence.StandardKey.Quit)
+
+        task_menu = self.menuBar().addMenu(self.tr("&Tasks"))
+        new_task = QAction(self.tr("New diagnosis task…"), self)
+        new_task.setObjectName("newTaskAction")
+        new_task.setShortcut(QKeySequence.StandardKey.New)
+        new_task.triggered.connect(lambda: self.open_new_task_dialog())
+        task_menu.addAction(new_task)
+        task_menu.addSeparator()
+        for text, slot in (
+            (self.tr("Submit selected"), self.tasks.submit_selected),
+            (self.tr("Cancel selected"), self.tasks.cancel_selected),
+            (self.tr("Retry selected"), self.tasks.retry_selected),
+        ):
+            task_menu.addAction(text, slot)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for dock in (
+            self.cameras_dock,
+            self.results_dock,
+            self.alarms_dock,
+            self.workers_dock,
+            self.queues_dock,
+            self.chart_dock,
+        ):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.tr("Reset layout"), self.reset_layout)
+
+    def reset_layout(self) -> None:
+        for dock in self.findChildren(QDockWidget):
+            dock.setFloating(False)
+            dock.show()
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        self.fit_docks()
+
+    def _restore_layout(self) -> bool:
+        """The operator's own layout from the last session; False if there is none."""
+        if self._settings is None:
+            return False
+        geometry = self._settings.value("window/geometry")
+        state = self._settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self.fit_docks)  # once the window has its real size
+
+    def fit_docks(self) -> None:
+        """Side panes in proportion to the window: a 1366 px laptop keeps a usable centre."""
+        width, height = self.width(), self.height()
+        narrow = width < WIDE_WINDOW
+        if narrow and not self.tabifiedDockWidgets(self.chart_dock):
+            self.tabifyDockWidget(self.queues_dock, self.chart_dock)  # too small side by side
+            self.alarms_dock.raise_()
+        self.resizeDocks(
+            [self.cameras_dock, self.results_dock],
+            [min(280, max(210, width * 15 // 100)), min(520, max(380, width * 26 // 100))],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks(
+            [self.alarms_dock], [min(300, max(210, height * 27 // 100))], Qt.Orientation.Vertical
+        )
+        if not narrow:
+            self.resizeDocks(
+                [self.alarms_dock, self.chart_dock], [55, 45], Qt.Orientation.Horizontal
+            )
+
+    def _save_layout(self) -> None:
+        if self._settings is not None:
+            self._settings.setValue("window/geometry", self.saveGeometry())
+            self._settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    # --- wiring ------------------------------------------------------------------------------
+
+    def _connect_panes(self) -> None:
+        self.tasks.taskSelected.connect(self.results.show_task)
+        self.tasks.newTaskRequested.connect(lambda: self.open_new_task_dialog())
+        self.tasks.model.countsChanged.connect(
+            lambda: self.status.set_task_counts(self.tasks.model.counts)
+        )
+        self.cameras.cameraSelected.connect(self.results.show_camera)
+        self.cameras.diagnoseRequested.connect(self.open_new_task_dialog)
+        self.alarms.openCountChanged.connect(self._open_alarms_changed)
+
+    def handle_event(self, event: Event) -> None:
+        """Every pane sees every event and keeps what concerns it; each only queues or
+        patches rows, so this stays quick however many events arrive."""
+        for pane in (
+            self.status,
+            self.tasks,
+            self.results,
+            self.workers,
+            self.queues,
+            self.alarms,
+            self.cameras,
+            self.chart,
+        ):
+            pane.handle_event(event)
+
+    def _schedule_first_load(self) -> None:
+        """On the next turn of the event loop: now if it runs, else as soon as it starts."""
+        try:
+            asyncio.get_running_loop().call_soon(self.reload)
+        except RuntimeError:
+            QTimer.singleShot(0, self.reload)
+
+    def reload(self) -> None:
+        """Read the first picture from the control plane; events keep it current after."""
+        self.cameras.load()
+        self.tasks.load()
+        self.alarms.load()
+        self.workers.load()
+        self.queues.load()
+        self.chart.load_history(self.plane.health_history())
+
+    def _open_alarms_changed(self, count: int) -> None:
+        title = self.tr("Alarms")
+        self.alarms_dock.setWindowTitle(f"{title} ({count})" if count else title)
+        self.status.set_open_alarms(count)
+
+    # --- dialogs -----------------------------------------------------------------------------
+
+    @property
+    def new_task_dialog(self) -> NewTaskDialog | None:
+        return self._new_task_dialog
+
+    def open_new_task_dialog(
+        self, camera_ids: Iterable[int] = (), group_ids: Iterable[int] = ()
+    ) -> NewTaskDialog:
+        """Non-modal: the operator can keep watching the tables while choosing cameras."""
+        if self._new_task_dialog is not None:
+            self._new_task_dialog.raise_()
+            self._new_task_dialog.activateWindow()
+            return self._new_task_dialog
+        camera_ids = list(camera_ids) or self.cameras.selected_camera_ids()
+        group_ids = list(group_ids) or self.cameras.selected_group_ids()
+        dialog = NewTaskDialog(
+            self.plane,
+            self.cameras.cameras,
+            self.cameras.groups,
+            camera_ids=camera_ids,
+            group_ids=group_ids,
+            parent=self,
+        )
+        dialog.created.connect(
+            lambda tasks, d=dialog: self._tasks_created(tasks, d.submit_now.isChecked())
+        )
+        dialog.finished.connect(self._new_task_dialog_closed)
+        self._new_task_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _new_task_dialog_closed(self) -> None:
+        self._new_task_dialog = None
+
+    def _tasks_created(self, tasks: list[TaskView], submitted: bool) -> None:
+        self.tasks.model.queue(tasks)
+        text = fmt.plural(
+            len(tasks),
+            self.tr("Created {0} diagnosis task"),
+            self.tr("Created {0} diagnosis tasks"),
+        )
+        if not submitted:
+            text += self.tr(" (pending: select them and press Submit)")
+        self.status.info(text)
+
+    # --- closing -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop listening to the plane; closing the plane itself is the application's job."""
+        self._save_layout()
+        self.relay.close()
+        super().closeEvent(event)
