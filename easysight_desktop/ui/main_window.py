@@ -1,16 +1,17 @@
 """The operator's window: cameras left, tasks centre, results right, operations at the bottom.
 
-``MainWindow(plane)`` takes a started :class:`ControlPlane`, subscribes to its events and loads
-its first picture on the next turn of the event loop. It never touches the database or the
-broker itself. Panes are attributes (``cameras``, ``tasks``, ``results``, ``workers``,
-``queues``, ``alarms``, ``chart``, ``status``) and every dock has an objectName
-(``camerasDock``, ``resultsDock``, ``workersDock``, ``queuesDock``, ``alarmsDock``,
-``chartDock``), so tests and the layout store can find them.
+``MainWindow(plane)`` takes a :class:`ControlPlane` (started or not) and subscribes to its
+events at once; ``await window.start()`` once the plane has started reads the first picture.
+It never touches the database or the broker itself. Panes are attributes (``cameras``,
+``tasks``, ``results``, ``workers``, ``queues``, ``alarms``, ``chart``, ``status``) and every
+dock has an objectName (``camerasDock``, ``resultsDock``, ``workersDock``, ``queuesDock``,
+``alarmsDock``, ``chartDock``), so tests and the layout store can find them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 from easysight_desktop.control.events import Event
 from easysight_desktop.control.views import TaskView
 from easysight_desktop.ui import formatting as fmt
+from easysight_desktop.ui.asyncslot import describe
 from easysight_desktop.ui.dialogs.new_task_dialog import NewTaskDialog
 from easysight_desktop.ui.event_relay import EventRelay
 from easysight_desktop.ui.health_chart import HealthChart
@@ -34,6 +36,8 @@ from easysight_desktop.ui.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from easysight_desktop.control.plane import ControlPlane
+
+log = logging.getLogger(__name__)
 
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so an old saved layout is ignored
 DOCKS = Qt.DockWidgetArea
@@ -91,7 +95,6 @@ class MainWindow(QMainWindow):
         self.relay = EventRelay(plane.events, self)
         self.relay.received.connect(self.handle_event)
         self._fitted = self._restore_layout()
-        self._schedule_first_load()
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -225,15 +228,31 @@ class MainWindow(QMainWindow):
         ):
             pane.handle_event(event)
 
-    def _schedule_first_load(self) -> None:
-        """On the next turn of the event loop: now if it runs, else as soon as it starts."""
-        try:
-            asyncio.get_running_loop().call_soon(self.reload)
-        except RuntimeError:
-            QTimer.singleShot(0, self.reload)
+    async def start(self) -> None:
+        """Read the first picture once the plane has started; events keep it current after.
+
+        The window may be shown before (it then says "connecting…"); the application awaits
+        this after ``plane.start()``. A read that fails is reported in the status bar, and the
+        other panes still load.
+        """
+        self.status.set_broker(self.plane.broker_state)
+        self.status.set_database(self.plane.database_state)
+        self.workers.load()
+        self.queues.load()
+        self.chart.load_history(self.plane.health_history())
+        reads = {
+            self.tr("Loading cameras"): self.cameras.refresh(),
+            self.tr("Loading tasks"): self.tasks.refresh(),
+            self.tr("Loading alarms"): self.alarms.refresh(),
+        }
+        outcomes = await asyncio.gather(*reads.values(), return_exceptions=True)
+        for what, outcome in zip(reads, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                log.warning("%s failed: %s", what, outcome, exc_info=outcome)
+                self.status.error(f"{what}: {describe(outcome)}")
 
     def reload(self) -> None:
-        """Read the first picture from the control plane; events keep it current after."""
+        """Read everything again without waiting (e.g. after the database came back)."""
         self.cameras.load()
         self.tasks.load()
         self.alarms.load()

@@ -111,7 +111,10 @@ class AlarmsPane(QWidget):
         self._selection_changed()
 
     def load(self) -> None:
-        self._runner.run(self._plane.alarms(), what=self.tr("Loading alarms"), done=self._loaded)
+        self._runner.run(self.refresh(), what=self.tr("Loading alarms"))
+
+    async def refresh(self) -> None:
+        self._loaded(await self._plane.alarms())
 
     def _loaded(self, alarms: list[AlarmView]) -> None:
         self.model.upsert(alarms)

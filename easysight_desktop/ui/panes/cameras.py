@@ -144,6 +144,10 @@ class CamerasPane(QWidget):
     async def _read(self) -> tuple[list[CameraView], list[GroupView]]:
         return await self._plane.cameras(), await self._plane.groups()
 
+    async def refresh(self) -> None:
+        """Read the registry now and show it (the window's ``start`` awaits this)."""
+        self._loaded(await self._read())
+
     def _load_finished(self) -> None:
         self._loading = False
         if self._stale:

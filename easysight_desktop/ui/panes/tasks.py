@@ -131,11 +131,10 @@ class TasksPane(QWidget):
 
     def load(self) -> None:
         """Read the newest tasks from the database (events keep them current afterwards)."""
-        self._runner.run(
-            self._plane.tasks(limit=self.model.cap),
-            what=self.tr("Loading tasks"),
-            done=self.model.merge_snapshot,
-        )
+        self._runner.run(self.refresh(), what=self.tr("Loading tasks"))
+
+    async def refresh(self) -> None:
+        self.model.merge_snapshot(await self._plane.tasks(limit=self.model.cap))
 
     def handle_event(self, event: Event) -> None:
         if isinstance(event, TasksChanged):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -77,9 +78,8 @@ async def window(qtbot, plane: FakePlane) -> MainWindow:  # type: ignore[no-unty
 
 
 async def loaded(window: MainWindow) -> MainWindow:
-    await until(
-        lambda: window.tasks.model.rowCount() and window.cameras.cameras, what="the first load"
-    )
+    await window.start()
+    assert window.tasks.model.rowCount() == 1 and len(window.cameras.cameras) == 1
     return window
 
 
@@ -135,6 +135,21 @@ async def test_the_new_task_dialog_is_one_non_modal_window(window, plane) -> Non
     await until(lambda: window.new_task_dialog is None, what="the dialog to close")
     await until(lambda: window.tasks.model.rowCount() == 2, what="the new task row")
     assert window.status.message.text() == "Created 1 diagnosis task"
+
+
+async def test_the_window_waits_for_start_and_reports_a_failed_read(qtbot, plane) -> None:  # type: ignore[no-untyped-def]
+    async def broken(states=None, limit=1000):  # type: ignore[no-untyped-def]
+        raise ConnectionError("database: unreachable")
+
+    plane.tasks = broken
+    plane.alarms_ = [make_alarm(1)]
+    window = MainWindow(plane)
+    qtbot.addWidget(window)
+    await asyncio.sleep(0)
+    assert plane.calls == []  # nothing read before start(): the plane may not be started yet
+    await window.start()
+    assert window.status.message.text() == "Loading tasks: database: unreachable"
+    assert window.alarms.open_count() == 1  # the other panes still loaded
 
 
 async def test_closing_the_window_stops_listening(window, plane) -> None:  # type: ignore[no-untyped-def]
