@@ -19,6 +19,8 @@ from easysight_desktop.ui.resources import resource_path
 log = logging.getLogger(__name__)
 
 STYLE_SHEET = ("styles", "dark.qss")
+ICONS = ("styles", "icons")
+ICONS_PLACEHOLDER = "@ICONS@"  # style sheet urls are relative to the working directory otherwise
 
 _COLORS: dict[QPalette.ColorRole, str] = {
     QPalette.ColorRole.Window: "#1c2128",
@@ -62,10 +64,11 @@ def dark_palette() -> QPalette:
 def load_style_sheet() -> str:
     path = resource_path(*STYLE_SHEET)
     try:
-        return path.read_text(encoding="utf-8")
+        sheet = path.read_text(encoding="utf-8")
     except OSError as exc:
         log.warning("style sheet %s not loaded (%s); using the palette alone", path, exc)
         return ""
+    return sheet.replace(ICONS_PLACEHOLDER, resource_path(*ICONS).as_posix())
 
 
 def apply_theme(app: QApplication) -> None:
