@@ -37,7 +37,7 @@ class Column:
     title: str
     text: Callable[[Any], str]
     sort: Callable[[Any], Any] | None = None  # default: the text, case-insensitively
-    status: Callable[[Any], str | None] | None = None  # colours the cell by a status word
+    status: Callable[[Any], str | None] | None = None  # colours the cell; None: plain text
     icon: bool = True  # with ``status``: a coloured dot before the text as well
     tooltip: Callable[[Any], str] | None = None
     align_right: bool = False
@@ -95,9 +95,11 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return col.text(row)
         if role == Qt.ItemDataRole.ForegroundRole and col.status is not None:
-            return status_color(col.status(row))
+            word = col.status(row)
+            return status_color(word) if word is not None else None  # None: the plain colour
         if role == Qt.ItemDataRole.DecorationRole and col.status is not None and col.icon:
-            return status_icon(col.status(row))
+            word = col.status(row)
+            return status_icon(word) if word is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return col.tooltip(row) if col.tooltip is not None else col.text(row) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:

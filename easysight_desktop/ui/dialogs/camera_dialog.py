@@ -67,6 +67,7 @@ class CameraDialog(QDialog):
         self.error.hide()
 
         form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Stream URL"), self.url)
         form.addRow(self.tr("Substream URL"), self.substream)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from easysight_desktop.control.plane import ControlPlane
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+ITEM_HEIGHT = 26
 DEFAULT_PRIORITY = 5  # above scheduled patrols (0), below an urgent re-check (10)
 
 
@@ -147,9 +148,11 @@ class NewTaskDialog(QDialog):
         self.window_s.setValue(2.0)
         self.window_s.setSuffix(self.tr(" s"))
         sampling_form = QFormLayout(self.sampling)
+        sampling_form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         sampling_form.addRow(self.tr("Frames"), self.frames)
         sampling_form.addRow(self.tr("Over"), self.window_s)
         how = QFormLayout()
+        how.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         how.addRow(self.tr("Priority"), self.priority)
         how.addRow("", self.submit_now)
 
@@ -189,6 +192,7 @@ class NewTaskDialog(QDialog):
     @staticmethod
     def _add_item(widget: QListWidget, text: str, ident: int, checked: bool) -> QListWidgetItem:
         item = QListWidgetItem(text, widget)
+        item.setSizeHint(QSize(0, ITEM_HEIGHT))
         item.setData(ID_ROLE, ident)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)

@@ -9,7 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from easysight_desktop.control.events import AlarmsChanged, Event
 from easysight_desktop.control.views import AlarmView
@@ -17,12 +24,14 @@ from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import AsyncRunner
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
+from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.table_model import ROW_ROLE, Column, RowsModel, RowsProxy
 from easysight_desktop.ui.table_view import make_table
 
 if TYPE_CHECKING:
     from easysight_desktop.control.plane import ControlPlane
 
+MESSAGE_COLUMN = 4
 _LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
@@ -34,35 +43,18 @@ class AlarmsModel(RowsModel):
                 Column(tr("Time"), lambda a: fmt.short_datetime(a.raised_at),
                        sort=lambda a: (a.raised_at, a.id),
                        tooltip=lambda a: fmt.local_datetime(a.raised_at), width=116),
-                Column(tr("Camera"), lambda a: a.camera_name, width=120),
-                Column(tr("Level"), lambda a: self.level_text(a.level),
+                Column(tr("Camera"), lambda a: a.camera_name, width=110),
+                Column(tr("Level"), lambda a: status_word(a.level),
                        status=lambda a: a.level, sort=lambda a: _LEVEL_RANK.get(a.level, 0),
                        width=84),
-                Column(tr("State"), self._state_text, status=lambda a: a.state, icon=False,
-                       tooltip=self._state_tip, width=100),
-                Column(tr("Source"), lambda a: a.source, width=80),
+                Column(tr("State"), lambda a: status_word(a.state), status=lambda a: a.state,
+                       icon=False, tooltip=self._state_tip, width=100),
                 Column(tr("Message"), lambda a: a.message, width=300),
+                Column(tr("Source"), lambda a: a.source, width=90),
             ],
             key=lambda a: a.id,
             parent=parent,
         )  # fmt: skip
-
-    def level_text(self, level: str) -> str:
-        names = {
-            "low": self.tr("low"),
-            "medium": self.tr("medium"),
-            "high": self.tr("high"),
-            "critical": self.tr("critical"),
-        }
-        return names.get(level, level)
-
-    def _state_text(self, alarm: AlarmView) -> str:
-        names = {
-            "open": self.tr("open"),
-            "acknowledged": self.tr("acknowledged"),
-            "resolved": self.tr("resolved"),
-        }
-        return names.get(alarm.state, alarm.state)
 
     def _state_tip(self, alarm: AlarmView) -> str | None:
         if alarm.acknowledged_at is None:
@@ -89,6 +81,9 @@ class AlarmsPane(QWidget):
         self.table = make_table("alarmsTable", self.model, self, proxy=self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)  # the message takes the room, the source does not
+        header.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.hint = EmptyHint(self.table, self.tr("No alarms. Findings that need you appear here."))
 
         self.ack_button = QPushButton(self.tr("Acknowledge"), self)

@@ -34,6 +34,7 @@ from easysight_desktop.ui.dialogs.camera_dialog import CameraDialog
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.prompts import choose_file, confirm
 from easysight_desktop.ui.status_colors import OFFLINE, status_icon, worst
+from easysight_desktop.ui.status_words import status_word
 from worker_node.settings import mask_url
 
 if TYPE_CHECKING:
@@ -220,7 +221,7 @@ class CamerasPane(QWidget):
             item.setForeground(0, QColor(OFFLINE))
         lines = [
             f"<b>{html.escape(camera.name)}</b>",
-            self.tr("Status: {0}").format(camera.status),
+            self.tr("Status: {0}").format(status_word(camera.status)),
             html.escape(mask_url(camera.url)),
         ]
         if camera.location:

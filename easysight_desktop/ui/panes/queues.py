@@ -1,8 +1,8 @@
 """The queues pane: how much work waits in the broker and who consumes it.
 
 objectName: ``queuesTable``. Rows come from ``QueuesSampled``; an empty sample (broker down)
-empties the table and the hint says why. A task queue with messages and no consumer is amber:
-nothing will pick those tasks up.
+empties the table and the hint says why. A queue with messages and no consumer is orange:
+nothing will pick those messages up; dead letters waiting are amber.
 """
 
 from __future__ import annotations
@@ -26,16 +26,19 @@ def is_task_queue(name: str) -> bool:
     return name.endswith("_tasks")
 
 
-def consumers_status(queue: QueueView) -> str:
-    if queue.consumers == 0 and (is_task_queue(queue.name) or queue.ready > 0):
-        return "warning"
-    return "normal"
+def consumers_status(queue: QueueView) -> str | None:
+    """Orange: messages wait and nobody consumes them. Grey: an idle queue nobody serves."""
+    if queue.consumers:
+        return None
+    return "error" if queue.ready > 0 else "unknown"
 
 
 def ready_status(queue: QueueView) -> str | None:
-    if queue.name.endswith("dead_letters") and queue.ready > 0:
+    if queue.ready == 0:
+        return None
+    if queue.name.endswith("dead_letters"):
         return "warning"  # something was rejected: worth a look
-    return "normal" if queue.ready == 0 or queue.consumers else "warning"
+    return None if queue.consumers else "error"
 
 
 class QueuesModel(RowsModel):

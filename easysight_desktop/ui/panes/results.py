@@ -34,6 +34,7 @@ from easysight_desktop.ui.catalogue import check_hint, check_label
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.status_colors import status_hex
+from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.table_model import Column, RowsModel
 from easysight_desktop.ui.table_view import make_table
 
@@ -55,7 +56,7 @@ class ChecksModel(RowsModel):
         super().__init__(
             [
                 Column(tr("Check"), lambda c: check_label(c.type), tooltip=self._tip, width=104),
-                Column(tr("Status"), lambda c: c.status, status=lambda c: c.status,
+                Column(tr("Status"), lambda c: status_word(c.status), status=lambda c: c.status,
                        tooltip=self._tip, width=86),
                 Column(tr("Score"), lambda c: f"{c.score:.0f}", sort=lambda c: c.score,
                        tooltip=self._tip, align_right=True, width=50),
@@ -68,7 +69,7 @@ class ChecksModel(RowsModel):
         )  # fmt: skip
 
     def _tip(self, check: CheckView) -> str:
-        lines = [f"{check_label(check.type)}: {check.status} ({check.score:.0f}/100)"]
+        lines = [f"{check_label(check.type)}: {status_word(check.status)} ({check.score:.0f}/100)"]
         if check.message:
             lines.append(check.message)
         if check.value is not None or check.threshold is not None:
@@ -288,7 +289,7 @@ class ResultsPane(QWidget):
 
     def _header_html(self, result: ResultView) -> str:
         def coloured(word: str | None) -> str:
-            return f'<span style="color:{status_hex(word)}">{html.escape(word or "")}</span>'
+            return f'<span style="color:{status_hex(word)}">{html.escape(status_word(word))}</span>'
 
         lines = [f"<b>{html.escape(result.camera_name)}</b> &nbsp; {coloured(result.status)}"]
         if result.overall:

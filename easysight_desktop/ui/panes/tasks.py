@@ -31,6 +31,7 @@ from easysight_desktop.ui.asyncslot import AsyncRunner
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.panes.tasks_model import KIND_COLUMN, TasksModel
+from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.table_model import ROW_ROLE, RowsProxy
 from easysight_desktop.ui.table_view import make_table, select_keys, selected_keys
 
@@ -90,7 +91,7 @@ class TasksPane(QWidget):
         self.state_filter.setObjectName("tasksStateFilter")
         self.state_filter.addItem(self.tr("All states"), None)
         for state in TASK_STATES:
-            self.state_filter.addItem(self.model.state_text(state), state)
+            self.state_filter.addItem(status_word(state), state)
         self.state_filter.currentIndexChanged.connect(self._filter_changed)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("tasksCountLabel")
@@ -187,7 +188,7 @@ class TasksPane(QWidget):
         if state is not None:  # older tasks in that state than the table holds, if any
             self._runner.run(
                 self._plane.tasks(states=[state], limit=self.model.cap),
-                what=self.tr("Loading {0} tasks").format(self.model.state_text(state)),
+                what=self.tr("Loading {0} tasks").format(status_word(state)),
                 done=self.model.merge_snapshot,
             )
         self._update_count()

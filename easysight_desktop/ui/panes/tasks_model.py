@@ -20,11 +20,13 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QTimer, Signa
 from easysight_desktop.control.views import FINAL_STATES, TaskView
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.catalogue import check_label, check_names
+from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.table_model import Column, RowsModel
 
 FLUSH_MS = 200
 DEFAULT_CAP = 5000
 KIND_COLUMN = 1
+_SEVERITY = {"normal": 0, "warning": 1, "error": 2, "critical": 3}
 RESET_OVER = 1000  # a batch bigger than this repaints the whole table instead of row by row
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 _STATE_RANK = {"pending": 0, "queued": 1, "running": 2, "completed": 3, "failed": 3, "cancelled": 3}
@@ -90,8 +92,12 @@ class TasksModel(RowsModel):
                 tooltip=lambda t: "\n".join(check_label(c) for c in t.checks) or None,
                 width=110,
             ),
-            Column(tr("State"), lambda t: self.state_text(t.state), status=lambda t: t.state,
+            Column(tr("State"), lambda t: status_word(t.state), status=lambda t: t.state,
                    sort=lambda t: _STATE_RANK.get(t.state, 0), width=100),
+            Column(tr("Result"), lambda t: status_word(t.overall), status=lambda t: t.overall,
+                   sort=lambda t: _SEVERITY.get(t.overall or "", -1),
+                   tooltip=lambda t: tr("Worst finding of the diagnosis") if t.overall else None,
+                   width=84),
             Column(tr("Attempt"), lambda t: str(t.attempt), sort=lambda t: t.attempt,
                    align_right=True, width=72),
             Column(tr("Priority"), lambda t: str(t.priority), sort=lambda t: t.priority,
@@ -114,17 +120,6 @@ class TasksModel(RowsModel):
                    align_right=True, width=72),
             Column(tr("Error"), _error_line, tooltip=lambda t: t.error or None, width=160),
         ]  # fmt: skip
-
-    def state_text(self, state: str) -> str:
-        names = {
-            "pending": self.tr("pending"),
-            "queued": self.tr("queued"),
-            "running": self.tr("running"),
-            "completed": self.tr("completed"),
-            "failed": self.tr("failed"),
-            "cancelled": self.tr("cancelled"),
-        }
-        return names.get(state, state)
 
     # --- arriving changes --------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from easysight_desktop.ui.asyncslot import AsyncRunner
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.prompts import confirm
+from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.table_model import ROW_ROLE, Column, RowsModel, RowsProxy
 from easysight_desktop.ui.table_view import make_table
 
@@ -31,12 +32,12 @@ if TYPE_CHECKING:
 TaskName = Callable[[UUID], str | None]
 
 
-def heartbeat_status(worker: WorkerView, now: datetime | None = None) -> str:
+def heartbeat_status(worker: WorkerView, now: datetime | None = None) -> str | None:
     """Amber once a heartbeat is overdue by half an interval; grey when offline."""
     if worker.status == "offline":
         return "offline"
     late = (now or datetime.now(UTC)) - worker.last_heartbeat
-    return "warning" if late > timedelta(seconds=worker.interval_s * 1.5) else "normal"
+    return "warning" if late > timedelta(seconds=worker.interval_s * 1.5) else None
 
 
 class WorkersModel(RowsModel):
@@ -45,37 +46,27 @@ class WorkersModel(RowsModel):
         tr = self.tr
         super().__init__(
             [
-                Column(tr("Worker"), lambda w: w.id, width=150),
-                Column(tr("State"), lambda w: self.status_text(w.status),
-                       status=lambda w: w.status, width=92),
+                Column(tr("Worker"), lambda w: w.id, width=130),
+                Column(tr("State"), lambda w: status_word(w.status),
+                       status=lambda w: w.status, width=88),
                 Column(tr("Load"), lambda w: w.load,
                        sort=lambda w: len(w.active) / max(w.capacity, 1), align_right=True,
-                       width=52),
-                Column(tr("Current tasks"), self._current, tooltip=self._current_tip, width=170),
+                       width=50),
+                Column(tr("Current tasks"), self._current, tooltip=self._current_tip, width=150),
                 Column(tr("Last heartbeat"), lambda w: fmt.age(w.last_heartbeat),
                        sort=lambda w: w.last_heartbeat, status=heartbeat_status, icon=False,
-                       tooltip=lambda w: fmt.local_datetime(w.last_heartbeat), width=104),
-                Column(tr("Version"), lambda w: w.version, width=70),
-                Column(tr("Host"), lambda w: f"{w.host} ({w.pid})", width=140),
+                       tooltip=lambda w: fmt.local_datetime(w.last_heartbeat), width=118),
                 Column(tr("CPU %"), lambda w: f"{w.cpu_percent:.0f}",
-                       sort=lambda w: w.cpu_percent, align_right=True, width=52),
+                       sort=lambda w: w.cpu_percent, align_right=True, width=58),
                 Column(tr("Done / failed"), lambda w: f"{w.completed} / {w.failed}",
-                       sort=lambda w: w.completed, align_right=True, width=90),
+                       sort=lambda w: w.completed, align_right=True, width=100),
+                Column(tr("Version"), lambda w: w.version, width=64),
+                Column(tr("Host"), lambda w: f"{w.host} ({w.pid})", width=140),
             ],
             key=lambda w: w.id,
             parent=parent,
         )  # fmt: skip
-        self.age_column = 4
-
-    def status_text(self, status: str) -> str:
-        names = {
-            "online": self.tr("online"),
-            "busy": self.tr("busy"),
-            "draining": self.tr("draining"),
-            "paused": self.tr("paused"),
-            "offline": self.tr("offline"),
-        }
-        return names.get(status, status)
+        self.age_column = 4  # "Last heartbeat"
 
     def _current(self, worker: WorkerView) -> str:
         return ", ".join(self._task_name(t) or str(t)[:8] for t in worker.active)
