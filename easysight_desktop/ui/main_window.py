@@ -19,7 +19,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
 
-from easysight_desktop.control.events import Event
+from easysight_desktop.control.events import DatabaseStateChanged, Event
 from easysight_desktop.control.views import TaskView
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import describe
@@ -57,6 +57,8 @@ class MainWindow(QMainWindow):
         self.plane = plane
         self._settings = layout_settings
         self._new_task_dialog: NewTaskDialog | None = None
+        self._started = False  # start() has read the first picture
+        self._database_ok: bool | None = None
         operator = getattr(plane, "actor", "")
         title = self.tr("EasySight — operator console")
         self.setWindowTitle(f"{title} — {operator}" if operator else title)
@@ -151,6 +153,8 @@ class MainWindow(QMainWindow):
         ):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
+        reload = view_menu.addAction(self.tr("Reload from the database"), self.reload)
+        reload.setShortcut(QKeySequence.StandardKey.Refresh)
         view_menu.addAction(self.tr("Reset layout"), self.reset_layout)
 
     def reset_layout(self) -> None:
@@ -216,6 +220,8 @@ class MainWindow(QMainWindow):
     def handle_event(self, event: Event) -> None:
         """Every pane sees every event and keeps what concerns it; each only queues or
         patches rows, so this stays quick however many events arrive."""
+        if isinstance(event, DatabaseStateChanged):
+            self._database_state(event.state.ok)
         for pane in (
             self.status,
             self.tasks,
@@ -235,6 +241,8 @@ class MainWindow(QMainWindow):
         this after ``plane.start()``. A read that fails is reported in the status bar, and the
         other panes still load.
         """
+        self._started = True
+        self._database_ok = self.plane.database_state.ok
         self.status.set_broker(self.plane.broker_state)
         self.status.set_database(self.plane.database_state)
         self.workers.load()
@@ -259,6 +267,14 @@ class MainWindow(QMainWindow):
         self.workers.load()
         self.queues.load()
         self.chart.load_history(self.plane.health_history())
+
+    def _database_state(self, ok: bool) -> None:
+        """The database is back after an outage: what changed meanwhile is read again."""
+        came_back = ok and self._database_ok is False and self._started
+        self._database_ok = ok
+        if came_back:
+            self.status.info(self.tr("The database is back; reloading"))
+            self.reload()
 
     def _open_alarms_changed(self, count: int) -> None:
         title = self.tr("Alarms")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QPushButton, QW
 from easysight_desktop.control.events import (
     AlarmsChanged,
     BrokerStateChanged,
+    DatabaseStateChanged,
     QueuesSampled,
     TasksChanged,
 )
@@ -150,6 +151,20 @@ async def test_the_window_waits_for_start_and_reports_a_failed_read(qtbot, plane
     await window.start()
     assert window.status.message.text() == "Loading tasks: database: unreachable"
     assert window.alarms.open_count() == 1  # the other panes still loaded
+
+
+async def test_the_window_reads_again_when_the_database_comes_back(window, plane) -> None:  # type: ignore[no-untyped-def]
+    await loaded(window)
+    reads = plane.calls.count(("tasks", (), window.tasks.model.cap))
+    now = datetime.now(UTC)
+    plane.events.emit(DatabaseStateChanged(ConnectionState(False, "database: gone", now)))
+    assert "database: gone" in window.findChild(QLabel, "databaseStatusLabel").text()
+    plane.events.emit(DatabaseStateChanged(ConnectionState(True, "database: ok", now)))
+    await until(
+        lambda: plane.calls.count(("tasks", (), window.tasks.model.cap)) == reads + 1,
+        what="a second read",
+    )
+    assert window.status.message.text() == "The database is back; reloading"
 
 
 async def test_closing_the_window_stops_listening(window, plane) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from easysight_desktop.control.views import HealthSample, QueueView
 from easysight_desktop.ui.panes.alarms import AlarmsPane
 from easysight_desktop.ui.panes.queues import QueuesPane
 from easysight_desktop.ui.panes.workers import WorkersPane
-from easysight_desktop.ui.status_colors import ACTIVE, PAUSED, WARNING
+from easysight_desktop.ui.status_colors import ACTIVE, ERROR, PAUSED, WARNING
 from easysight_desktop.ui.table_model import KEY_ROLE
 from tests.easysight_desktop.ui.conftest import until
 from tests.easysight_desktop.ui.fakes import make_alarm, make_task, make_worker
@@ -122,7 +122,8 @@ def test_queues_follow_samples(qtbot, plane) -> None:  # type: ignore[no-untyped
     pane.handle_event(QueuesSampled(queues, sample))
     assert column(pane.table, 0) == ["diagnosis_tasks", "task_results"]
     assert column(pane.table, 2) == ["—", "3"]
-    assert column(pane.table, 3, Qt.ItemDataRole.ForegroundRole)[0] == QColor(WARNING)
+    consumers = column(pane.table, 3, Qt.ItemDataRole.ForegroundRole)
+    assert consumers == [QColor(ERROR), None]  # waiting work nobody takes; a served queue
     pane.handle_event(QueuesSampled(queues[1:], sample))
     assert column(pane.table, 0) == ["task_results"]
     pane.handle_event(QueuesSampled((), sample))
