@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLabel
 
@@ -33,6 +34,8 @@ class EmptyHint(QObject):
         self.update()
 
     def update(self) -> None:
+        if not shiboken6.isValid(self._view):
+            return  # the view is being destroyed and its model says goodbye
         model = self._view.model()
         self.label.setVisible(model is not None and model.rowCount() == 0)
         self._place()

@@ -98,7 +98,7 @@ class StatusBar(QStatusBar):
     def _set_connection(self, label: QLabel, state: ConnectionState) -> None:
         color = NORMAL if state.ok else CRITICAL
         detail = label.fontMetrics().elidedText(
-            state.detail, Qt.TextElideMode.ElideMiddle, DETAIL_WIDTH
+            state.detail, Qt.TextElideMode.ElideRight, DETAIL_WIDTH
         )
         label.setText(f"{_dot(color)} {html.escape(detail)}")
         label.setToolTip(

@@ -31,6 +31,7 @@ from easysight_desktop.control.views import CameraInput, CameraView, GroupView
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import AsyncRunner
 from easysight_desktop.ui.dialogs.camera_dialog import CameraDialog
+from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.prompts import choose_file, confirm
 from easysight_desktop.ui.status_colors import OFFLINE, status_icon, worst
@@ -85,8 +86,7 @@ class CamerasPane(QWidget):
         self.tree.customContextMenuRequested.connect(self._context_menu)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self._edit_item(item))
-        self.placeholder = QTreeWidgetItem([self.tr("Loading cameras…")])
-        self.tree.addTopLevelItem(self.placeholder)
+        self.hint = EmptyHint(self.tree, self.tr("Loading cameras…"))
 
         self.add_button = self._button("cameraAddButton", self.tr("Add"), self.add_camera)
         self.edit_button = self._button("cameraEditButton", self.tr("Edit"), self.edit_selected)
@@ -201,10 +201,9 @@ class CamerasPane(QWidget):
                 child = node.child(child_index)
                 if ("camera", child.data(0, ID_ROLE)) in selected:
                     child.setSelected(True)
-        if not self.cameras:
-            hint = QTreeWidgetItem(self.tree, [self.tr("No cameras yet. Add one or import a CSV.")])
-            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.hint.set_text(self.tr("No cameras yet. Add one, or import a list from a CSV file."))
         self.tree.blockSignals(False)
+        self.hint.update()
         self._apply_filter(self.filter.text())
         self._selection_changed()
 

@@ -258,10 +258,12 @@ class ResultsPane(QWidget):
         self._results = []
         self.attempt_label.hide()
         self.attempt_combo.hide()
-        self.header.setText(self.tr("<b>Results</b>"))
+        self.header.setText("")
         self.model.set_rows([])
-        self.hint.set_text(self.tr("Select a task or a camera to see what its diagnosis found."))
-        self.snapshot.set_image(None, "")
+        self.hint.set_text("")
+        self.snapshot.set_image(
+            None, self.tr("Select a task or a camera to see what its diagnosis found.")
+        )
 
     def _show_empty(self) -> None:
         if self._camera is not None:

@@ -1,9 +1,10 @@
 """Window tests run on a qasync loop, as the console does, with a fake control plane.
 
 ``async def`` tests here get a ``qasync.QEventLoop``: a slot that schedules a coroutine finds the
-running loop, and Qt events are processed while the test awaits. Wait with :func:`until`, never
-with a fixed sleep, and never with ``qtbot.waitUntil`` inside a coroutine (it would re-enter the
-loop from inside a running task).
+running loop, and Qt events are processed while the test awaits. Wait with :func:`until` or
+:func:`signal_seen`, never with a fixed sleep, and never with ``qtbot.waitUntil`` or
+``qtbot.waitSignal`` inside a coroutine (they re-enter the loop from inside a running task).
+Sync tests may use qtbot's waits as usual.
 """
 
 from __future__ import annotations
