@@ -1,0 +1,173 @@
+"""The real window against the real broker, database and worker, as an operator drives it.
+
+The window, the control plane and in-process workers share one qasync loop, as in the console.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTableView, QWidget
+
+from easysight_desktop.control.views import TaskView
+from easysight_desktop.ui.main_window import MainWindow
+from tests.easysight_desktop.ui.conftest import until
+from tests.support.handlers import noop
+from worker_node.simulator import SimulatorServer, camera_specs
+
+pytestmark = [pytest.mark.broker, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def simulator() -> Iterator[SimulatorServer]:
+    server = SimulatorServer(camera_specs()).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def window(make_plane):  # type: ignore[no-untyped-def]
+    plane, _ = await make_plane(monitor_interval=0.3)
+    shown = MainWindow(plane)
+    shown.resize(1600, 900)
+    shown.show()
+    await shown.start()
+    yield shown
+    shown.close()
+
+
+def child(window: MainWindow, cls: type, name: str):  # type: ignore[no-untyped-def]
+    found = window.findChild(cls, name)
+    assert found is not None, f"no {cls.__name__} named {name}"
+    return found
+
+
+def task_rows(window: MainWindow) -> list[TaskView]:
+    window.tasks.model.flush()
+    return window.tasks.model.rows()
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
+
+
+async def add_camera(window: MainWindow, name: str, url: str) -> int:
+    """Through the camera dialog, as an operator does."""
+    window.cameras.add_camera()
+    dialog: QDialog = await _dialog(window, "cameraDialog")
+    dialog.name.setText(name)  # type: ignore[attr-defined]
+    dialog.url.setText(url)  # type: ignore[attr-defined]
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()  # type: ignore[attr-defined]
+    await until(lambda: any(c.name == name for c in window.cameras.cameras), 10, "the camera")
+    return next(c.id for c in window.cameras.cameras if c.name == name)
+
+
+async def _dialog(window: MainWindow, name: str) -> QDialog:
+    await until(lambda: window.findChild(QDialog, name) is not None, 5, name)
+    return window.findChild(QDialog, name)  # type: ignore[return-value]
+
+
+async def submit_from_dialog(window: MainWindow, camera_id: int, checks: set[str]) -> None:
+    """New diagnosis task dialog: the selected camera, some checks, submit now."""
+    assert window.cameras.select_camera(camera_id)
+    child(window, QPushButton, "newTaskButton").click()
+    dialog = await _dialog(window, "newTaskDialog")
+    for box in dialog.findChildren(QWidget):
+        name = box.objectName()
+        if name.startswith("check_"):
+            box.setChecked(name.removeprefix("check_") in checks)  # type: ignore[attr-defined]
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # type: ignore[attr-defined]
+    await until(
+        lambda: window.findChild(QDialog, "newTaskDialog") is None or not dialog.isVisible(),
+        10,
+        "the dialog to close",
+    )
+
+
+async def test_operator_diagnoses_a_new_camera_and_reads_the_results(
+    window: MainWindow, start_worker, simulator: SimulatorServer
+) -> None:
+    await start_worker()  # the real analysis, reading the simulator over HTTP
+    dark = next(s for s in simulator.cameras if s.fault.value == "dark")
+    camera_id = await add_camera(window, "Dock camera", simulator.stream_url(dark.id))
+    await submit_from_dialog(window, camera_id, {"brightness", "signal_loss"})
+
+    await until(lambda: len(task_rows(window)) == 1, 10, "the task row")
+    [task] = task_rows(window)
+    assert task.camera_name == "Dock camera"
+    await until(lambda: task_rows(window)[0].state == "completed", 30, "completed in Tasks")
+    done = task_rows(window)[0]
+    assert done.worker_id == "test-worker" and done.overall in ("error", "critical")
+
+    assert window.tasks.select_task(done.id)
+    checks: QTableView = child(window, QTableView, "resultsChecksTable")
+    await until(lambda: checks.model().rowCount() == 2, 10, "two check rows in Results")
+    shown = {checks.model().index(r, 0).data() for r in range(2)}
+    assert any("rightness" in str(s) for s in shown), shown
+    snapshot: QLabel = child(window, QLabel, "snapshotLabel")
+    await until(
+        lambda: snapshot.pixmap() is not None and not snapshot.pixmap().isNull(), 10, "the snapshot"
+    )
+    # The camera's status and an alarm follow from the finding.
+    await until(
+        lambda: window.cameras.camera(camera_id).status in ("error", "critical"),
+        10,
+        "camera status",
+    )
+    await until(lambda: len(window.alarms.model.rows()) >= 1, 10, "an alarm")
+
+
+async def test_stopped_worker_is_shown_offline_and_its_task_requeued(
+    window: MainWindow, spawn, start_worker
+) -> None:
+    plane = window.plane
+    doomed = spawn("slow", "doomed", heartbeat_interval=0.3, max_concurrent_tasks=1)
+    await doomed.ready()
+    camera_id = await add_camera(window, "Yard", "noop://yard")
+    await submit_from_dialog(window, camera_id, {"brightness"})
+    await until(
+        lambda: task_rows(window) and task_rows(window)[0].state == "running", 20, "running"
+    )
+    assert window.workers.model.rows()[0].id == "doomed"
+
+    doomed.proc.send_signal(signal.SIGSTOP)  # no more heartbeats, no result
+    await until(
+        lambda: [w.status for w in window.workers.model.rows() if w.id == "doomed"] == ["offline"],
+        10,
+        "doomed shown offline",
+    )
+    await until(lambda: task_rows(window)[0].attempt == 2, 10, "the task re-queued as attempt 2")
+    await start_worker(noop, worker_id="rescuer")
+    await until(lambda: task_rows(window)[0].state == "completed", 20, "completed by the rescuer")
+    assert task_rows(window)[0].worker_id == "rescuer"
+    assert plane.supervisor is not None and plane.supervisor.requeued == 1
+
+
+async def test_broker_outage_is_shown_and_tasks_made_meanwhile_go_out_after(
+    window: MainWindow, start_worker
+) -> None:
+    await start_worker(noop)
+    camera_id = await add_camera(window, "Hall", "noop://hall")
+    broker_label: QLabel = child(window, QLabel, "brokerStatusLabel")
+    await until(lambda: broker_label.property("ok") is True, 10, "broker shown up")
+    await asyncio.to_thread(rabbitmqctl, "stop_app")
+    try:
+        await until(lambda: broker_label.property("ok") is False, 20, "broker shown down")
+        assert "lost" in broker_label.toolTip() or "unreachable" in broker_label.toolTip()
+        for _ in range(3):
+            await submit_from_dialog(window, camera_id, {"brightness"})
+        await until(lambda: len(task_rows(window)) == 3, 10, "three pending rows")
+        assert {t.state for t in task_rows(window)} == {"pending"}
+    finally:
+        await asyncio.to_thread(rabbitmqctl, "start_app")
+    await until(lambda: broker_label.property("ok") is True, 60, "broker shown back")
+    await until(
+        lambda: [t.state for t in task_rows(window)] == ["completed"] * 3, 60, "all three done"
+    )
+    for task in task_rows(window):
+        assert task.attempt == 1
+        assert len(await window.plane.results(task.id)) == 1  # none doubled
