@@ -11,26 +11,26 @@ command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v Xvfb >/dev/null || need+=(xvfb)
 /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" 2>/dev/null \
   || need+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
-# Qt's offscreen and xcb platforms need these shared libraries even without a screen.
-for lib in libEGL.so.1 libGL.so.1 libxkbcommon.so.0 libfontconfig.so.1 libdbus-1.so.3 libxcb-cursor.so.0; do
-  ldconfig -p | grep -q "$lib" || need+=("$lib")
+# Qt's offscreen and xcb (X11) platforms need these shared libraries even without a screen:
+# "soname:package" pairs, checked one by one so only what is missing is installed.
+qt_libs=(
+  libEGL.so.1:libegl1 libGL.so.1:libgl1 libfontconfig.so.1:libfontconfig1
+  libdbus-1.so.3:libdbus-1-3 libxkbcommon.so.0:libxkbcommon0
+  libxkbcommon-x11.so.0:libxkbcommon-x11-0 libxcb-cursor.so.0:libxcb-cursor0
+  libxcb-icccm.so.4:libxcb-icccm4 libxcb-keysyms.so.1:libxcb-keysyms1
+  libxcb-shape.so.0:libxcb-shape0 libxcb-xinerama.so.0:libxcb-xinerama0
+  libxcb-randr.so.0:libxcb-randr0 libxcb-render-util.so.0:libxcb-render-util0
+  libxcb-image.so.0:libxcb-image0 libxcb-xkb.so.1:libxcb-xkb1
+)
+known_libs=$(ldconfig -p)  # read once: grep -q on a pipe would trip pipefail with SIGPIPE
+for pair in "${qt_libs[@]}"; do
+  grep -qF "${pair%%:*} " <<<"$known_libs" || need+=("${pair#*:}")
 done
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 
-# Map library names to their Debian packages.
-pkgs=()
-for item in "${need[@]}"; do
-  case "$item" in
-    libEGL.so.1) pkgs+=(libegl1) ;;
-    libGL.so.1) pkgs+=(libgl1) ;;
-    libxkbcommon.so.0) pkgs+=(libxkbcommon0 libxkbcommon-x11-0) ;;
-    libfontconfig.so.1) pkgs+=(libfontconfig1 fonts-dejavu-core) ;;
-    libdbus-1.so.3) pkgs+=(libdbus-1-3) ;;
-    libxcb-cursor.so.0) pkgs+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0) ;;
-    *) pkgs+=("$item") ;;
-  esac
-done
+pkgs=("${need[@]}")
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; elif command -v sudo >/dev/null; then SUDO="sudo"; else
   echo "Missing system packages: ${pkgs[*]}" >&2
