@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         )
         if not narrow:
             self.resizeDocks(
-                [self.alarms_dock, self.chart_dock], [55, 45], Qt.Orientation.Horizontal
+                [self.alarms_dock, self.chart_dock], [60, 40], Qt.Orientation.Horizontal
             )
 
     def _save_layout(self) -> None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from easysight_desktop.control.plane import ControlPlane
 
 MESSAGE_COLUMN = 4
+SOURCE_COLUMN = 5
 _LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 
@@ -84,6 +85,9 @@ class AlarmsPane(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)  # the message takes the room, the source does not
         header.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionHidden(
+            SOURCE_COLUMN, True
+        )  # the message says it; the header menu shows it
         self.hint = EmptyHint(self.table, self.tr("No alarms. Findings that need you appear here."))
 
         self.ack_button = QPushButton(self.tr("Acknowledge"), self)
