@@ -24,6 +24,7 @@ def run_window(
 ) -> int:
     """Run the window until it closes; ``on_started`` runs once the control plane is up."""
     import qasync
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from easysight_desktop.ui.main_window import MainWindow
@@ -36,13 +37,23 @@ def run_window(
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     plane = ControlPlane(settings)
-    window = MainWindow(plane)
+    # The operator's layout and window geometry come back at the next start.
+    layout = QSettings("EasySight", "console")
+    window = MainWindow(plane, layout_settings=layout)
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)  # type: ignore[union-attr]
     app.lastWindowClosed.connect(closed.set)  # type: ignore[union-attr]
 
     async def main() -> int:
-        window.show()
+        if layout.value("window/geometry") is None:
+            # First start: a control-room screen is the console's own (also without a window
+            # manager to maximise it).
+            screen = app.primaryScreen()
+            if screen is not None:
+                window.setGeometry(screen.availableGeometry())
+            window.showMaximized()
+        else:
+            window.show()
         try:
             await plane.start()
         except Exception as exc:  # a database that cannot be opened: say so and stop
