@@ -4,9 +4,11 @@ The worker must live in a separate process so the benchmark measures what a depl
 event loops, two AMQP connections and the broker between them. It logs like the shipped worker
 (``setup_logging`` at INFO: console + rotating file) so per-task logging is part of the figure.
 
-Usage: ``python bench/noop_worker.py NAMESPACE CONCURRENCY LOG_DIR [LOG_LEVEL]``. It prints
-``ready`` on stdout once it consumes, and stops gracefully on SIGTERM/SIGINT or when its stdin
-closes (so it never outlives a benchmark that died without cleaning up).
+Usage: ``python bench/noop_worker.py NAMESPACE CONCURRENCY LOG_DIR [LOG_LEVEL [WORKER_ID]]``.
+Several workers side by side need their own ``WORKER_ID`` (default ``bench-worker``): it names
+their heartbeats and their log file. It prints ``ready`` on stdout once it consumes, and stops
+gracefully on SIGTERM/SIGINT or when its stdin closes (so it never outlives a benchmark that died
+without cleaning up).
 """
 
 from __future__ import annotations
@@ -40,13 +42,19 @@ async def _stop_on_eof(worker: Worker) -> None:
     worker.request_stop("stdin closed")
 
 
-async def main(namespace: str, concurrency: int, log_dir: Path, log_level: str) -> None:
-    setup_logging(log_dir, "bench-worker.log", log_level)
+async def main(
+    namespace: str,
+    concurrency: int,
+    log_dir: Path,
+    log_level: str,
+    worker_id: str = "bench-worker",
+) -> None:
+    setup_logging(log_dir, f"{worker_id}.log", log_level)
     # Settings built directly, not Settings.load(): a developer's EASYSIGHT_* variables or config
     # file must not change what the benchmark measures.
     settings = Settings(
         namespace=namespace,
-        worker_id="bench-worker",
+        worker_id=worker_id,
         max_concurrent_tasks=concurrency,
         log_dir=log_dir,
         log_level=log_level,
@@ -72,4 +80,5 @@ async def main(namespace: str, concurrency: int, log_dir: Path, log_level: str) 
 
 if __name__ == "__main__":
     level = sys.argv[4] if len(sys.argv) > 4 else "INFO"
-    asyncio.run(main(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), level))
+    name = sys.argv[5] if len(sys.argv) > 5 else "bench-worker"
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), level, name))
