@@ -33,6 +33,8 @@ def run_window(
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("EasySight")
     app.setOrganizationName("EasySight")
+    # Closing the window must not stop the loop before the control plane has closed.
+    app.setQuitOnLastWindowClosed(False)
     apply_theme(app)  # type: ignore[arg-type]
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

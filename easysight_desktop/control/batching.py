@@ -34,7 +34,8 @@ class Batcher(Generic[T]):
         self._ready.set()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="batcher")
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="batcher")
 
     async def _run(self) -> None:
         while True:

@@ -16,7 +16,7 @@ from aio_pika.abc import AbstractChannel, AbstractRobustConnection
 from aio_pika.connection import make_url
 
 from worker_node.protocol import DeclaredTopology, Topology, TopologyMismatch, declare_topology
-from worker_node.protocol.publisher import Publisher
+from worker_node.protocol.publisher import CONNECTION_ERRORS, Publisher
 from worker_node.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ class BrokerLink:
         self._task = asyncio.create_task(self._connect_loop(), name="broker-connect")
 
     async def _connect_loop(self) -> None:
+        """Connect and set everything up; any failure on the way closes and starts over."""
         s = self.settings
         announced_down = False
         while True:
@@ -63,28 +64,37 @@ class BrokerLink:
             self._connecting = connection
             try:
                 await connection.connect(timeout=10)
+                self.connection = connection  # the services' set-up callbacks use it
+                await self._set_up(connection)
                 break
-            except (OSError, TimeoutError, aio_pika.exceptions.AMQPConnectionError) as exc:
+            except TopologyMismatch as exc:
+                self.fatal = exc
+                self._state(False, str(exc))
+                await connection.close()
+                return
+            except (*CONNECTION_ERRORS, OSError, asyncio.CancelledError) as exc:
+                task = asyncio.current_task()
+                if isinstance(exc, asyncio.CancelledError) and task and task.cancelling():
+                    raise  # close() is stopping us; aiormq also cancels RPCs of a lost link
+                self.connection = None
                 await connection.close()
                 if not announced_down:
                     self._state(False, f"broker {s.safe_rabbitmq_url} unreachable: {exc}")
                     announced_down = True
                 await asyncio.sleep(3)
-        self.connection = connection
         connection.close_callbacks.add(self._on_close)
         connection.reconnect_callbacks.add(self._on_reconnect)
-        try:
-            self.channel = await connection.channel(publisher_confirms=True)
-            self.declared = await declare_topology(self.channel, self.topology)
-        except TopologyMismatch as exc:
-            self.fatal = exc
-            self._state(False, str(exc))
-            return
+        self.connected.set()
+        self._state(True, f"broker {s.safe_rabbitmq_url}")
+
+    async def _set_up(self, connection: AbstractRobustConnection) -> None:
+        """Channel, topology and the services' consumers, on a fresh connection. The robust
+        connection restores them by itself after later reconnects."""
+        self.channel = await connection.channel(publisher_confirms=True)
+        self.declared = await declare_topology(self.channel, self.topology)
         self.publisher = Publisher(self.channel)
         for callback in self._on_connected:
             await callback()
-        self.connected.set()
-        self._state(True, f"broker {s.safe_rabbitmq_url}")
 
     def _on_close(self, _sender: object, exc: BaseException | None = None) -> None:
         if self.connected.is_set():

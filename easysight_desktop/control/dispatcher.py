@@ -47,6 +47,7 @@ class Dispatcher:
     async def _run(self) -> None:
         while True:
             await self.broker.connected.wait()
+            self._wake.clear()  # before the round: a wake-up during it means another round
             try:
                 sent = await self.dispatch_once()
             except DatabaseUnavailable:
@@ -56,7 +57,6 @@ class Dispatcher:
                 sent = 0
             if sent >= BATCH:
                 continue  # more waiting
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)
 

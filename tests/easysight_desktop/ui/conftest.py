@@ -25,6 +25,7 @@ from tests.easysight_desktop.ui.fakes import FakePlane, Notes
 def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
     def qt_loop() -> asyncio.AbstractEventLoop:
         app = QApplication.instance() or QApplication([])
+        app.setQuitOnLastWindowClosed(False)  # as in the console: closing must not stop the loop
         return qasync.QEventLoop(app)
 
     return {"qasync": qt_loop}

@@ -6,17 +6,23 @@ The window, the control plane and in-process workers share one qasync loop, as i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTableView, QWidget
 
+from easysight_desktop.control.plane import ControlPlane
 from easysight_desktop.control.views import TaskView
 from easysight_desktop.ui.main_window import MainWindow
 from tests.easysight_desktop.ui.conftest import until
+from tests.support.broker_fixtures import worker_settings
 from tests.support.handlers import noop
+from worker_node.runtime.execution import Handler
+from worker_node.runtime.worker import Worker
 from worker_node.simulator import SimulatorServer, camera_specs
 
 pytestmark = [pytest.mark.broker, pytest.mark.slow]
@@ -29,15 +35,54 @@ def simulator() -> Iterator[SimulatorServer]:
     server.stop()
 
 
+class LiveConsole:
+    """Control plane, window and in-process workers, all started and stopped inside the test.
+
+    Nothing may outlive the test body: between pytest's calls into the qasync loop, pytest-qt
+    processes Qt events, and a coroutine resumed then finds no running asyncio loop.
+    """
+
+    def __init__(self, namespace: str, database_url: str, data_dir: Path) -> None:
+        self.settings = worker_settings(
+            namespace,
+            database_url=database_url,
+            data_dir=data_dir,
+            monitor_interval=0.3,
+            operator="tester",
+        )
+        self.plane = ControlPlane(self.settings)
+        self.window: MainWindow | None = None
+        self.workers: list[tuple[Worker, asyncio.Task[None]]] = []
+
+    async def __aenter__(self) -> MainWindow:
+        await self.plane.start()
+        self.window = MainWindow(self.plane)
+        self.window.resize(1600, 900)
+        self.window.show()
+        await self.window.start()
+        return self.window
+
+    async def start_worker(self, handler: Handler | None = None, **overrides: object) -> Worker:
+        settings = worker_settings(self.settings.namespace, **overrides)
+        worker = Worker(settings, handler=handler)
+        self.workers.append((worker, asyncio.create_task(worker.run())))
+        await asyncio.wait_for(worker.ready.wait(), 20)
+        return worker
+
+    async def __aexit__(self, *exc: object) -> None:
+        for worker, _ in self.workers:
+            worker.request_stop("test over")
+        for _, running in self.workers:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(running, 15)
+        if self.window is not None:
+            self.window.close()
+        await self.plane.close()
+
+
 @pytest.fixture
-async def window(make_plane):  # type: ignore[no-untyped-def]
-    plane, _ = await make_plane(monitor_interval=0.3)
-    shown = MainWindow(plane)
-    shown.resize(1600, 900)
-    shown.show()
-    await shown.start()
-    yield shown
-    shown.close()
+def console(namespace: str, database_url: str, tmp_path: Path) -> LiveConsole:
+    return LiveConsole(namespace, database_url, tmp_path / "data")
 
 
 def child(window: MainWindow, cls: type, name: str):  # type: ignore[no-untyped-def]
@@ -89,9 +134,14 @@ async def submit_from_dialog(window: MainWindow, camera_id: int, checks: set[str
 
 
 async def test_operator_diagnoses_a_new_camera_and_reads_the_results(
-    window: MainWindow, start_worker, simulator: SimulatorServer
+    console: LiveConsole, simulator: SimulatorServer
 ) -> None:
-    await start_worker()  # the real analysis, reading the simulator over HTTP
+    async with console as window:
+        await console.start_worker()  # the real analysis, reading the simulator over HTTP
+        await diagnose_dark_camera(window, simulator)
+
+
+async def diagnose_dark_camera(window: MainWindow, simulator: SimulatorServer) -> None:
     dark = next(s for s in simulator.cameras if s.fault.value == "dark")
     camera_id = await add_camera(window, "Dock camera", simulator.stream_url(dark.id))
     await submit_from_dialog(window, camera_id, {"brightness", "signal_loss"})
@@ -122,8 +172,13 @@ async def test_operator_diagnoses_a_new_camera_and_reads_the_results(
 
 
 async def test_stopped_worker_is_shown_offline_and_its_task_requeued(
-    window: MainWindow, spawn, start_worker
+    console: LiveConsole, spawn
 ) -> None:
+    async with console as window:
+        await requeue_from_stopped_worker(console, window, spawn)
+
+
+async def requeue_from_stopped_worker(console: LiveConsole, window: MainWindow, spawn) -> None:  # type: ignore[no-untyped-def]
     plane = window.plane
     doomed = spawn("slow", "doomed", heartbeat_interval=0.3, max_concurrent_tasks=1)
     await doomed.ready()
@@ -141,16 +196,21 @@ async def test_stopped_worker_is_shown_offline_and_its_task_requeued(
         "doomed shown offline",
     )
     await until(lambda: task_rows(window)[0].attempt == 2, 10, "the task re-queued as attempt 2")
-    await start_worker(noop, worker_id="rescuer")
+    await console.start_worker(noop, worker_id="rescuer")
     await until(lambda: task_rows(window)[0].state == "completed", 20, "completed by the rescuer")
     assert task_rows(window)[0].worker_id == "rescuer"
     assert plane.supervisor is not None and plane.supervisor.requeued == 1
 
 
 async def test_broker_outage_is_shown_and_tasks_made_meanwhile_go_out_after(
-    window: MainWindow, start_worker
+    console: LiveConsole,
 ) -> None:
-    await start_worker(noop)
+    async with console as window:
+        await console.start_worker(noop)
+        await outage(window)
+
+
+async def outage(window: MainWindow) -> None:
     camera_id = await add_camera(window, "Hall", "noop://hall")
     broker_label: QLabel = child(window, QLabel, "brokerStatusLabel")
     await until(lambda: broker_label.property("ok") is True, 10, "broker shown up")
