@@ -40,6 +40,7 @@ test: setup lint
 
 bench: setup
 	$(BIN)/python bench/dispatch.py
+	$(BIN)/python bench/console_throughput.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from easysight_desktop.control.views import (
     AlarmView,
+    CameraView,
     ConnectionState,
     HealthSample,
     QueueView,
@@ -65,7 +66,10 @@ class AlarmsChanged:
 
 @dataclass(frozen=True)
 class CamerasChanged:
-    """The camera registry changed; observers re-read it."""
+    """The camera registry changed. With ``cameras``, only those rows changed (a diagnosis
+    updated their status) and observers may patch them; empty: re-read the registry."""
+
+    cameras: tuple[CameraView, ...] = ()
 
 
 Event = (

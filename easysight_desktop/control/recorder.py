@@ -18,7 +18,7 @@ from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
 
 from easysight_desktop.control.batching import Batcher
 from easysight_desktop.control.broker import BrokerLink
-from easysight_desktop.control.db.convert import alarm_view, task_view
+from easysight_desktop.control.db.convert import alarm_view, camera_view, task_view
 from easysight_desktop.control.db.database import Database, DatabaseUnavailable
 from easysight_desktop.control.db.recording import record_heartbeats, record_results
 from easysight_desktop.control.events import (
@@ -93,9 +93,10 @@ class Recorder:
                 out,
                 [task_view(t) for t in out.tasks.values()],
                 [alarm_view(a) for a in out.alarms],
+                [camera_view(c) for c in out.cameras.values()],
             )
 
-        out, tasks, alarms = await self._commit(record)
+        out, tasks, alarms, cameras = await self._commit(record)
         await self._ack([m for m, _ in decoded])
         self.recorded += len(out.results)
         self.duplicates += out.duplicates
@@ -108,8 +109,8 @@ class Recorder:
             self.emit(ResultRecorded(task_id, attempt, camera_id))
         if alarms:
             self.emit(AlarmsChanged(tuple(alarms)))
-        if out.cameras_changed:
-            self.emit(CamerasChanged())
+        if cameras:
+            self.emit(CamerasChanged(tuple(cameras)))
 
     async def _flush_heartbeats(self, batch: list[AbstractIncomingMessage]) -> None:
         decoded = await self._decode(batch, HeartbeatMessage)

@@ -104,9 +104,9 @@ def cameras_for(
     session: Session, camera_ids: Sequence[int] = (), group_ids: Sequence[int] = ()
 ) -> list[Camera]:
     """Cameras chosen one by one or by whole group, each once, enabled ones only."""
-    query = select(Camera).where(Camera.enabled.is_(True)).order_by(Camera.name)
-    chosen = [c for c in session.scalars(query) if c.id in camera_ids or c.group_id in group_ids]
-    return chosen
+    chosen = Camera.id.in_(list(camera_ids)) | Camera.group_id.in_(list(group_ids))
+    query = select(Camera).where(Camera.enabled.is_(True), chosen).order_by(Camera.name)
+    return list(session.scalars(query))
 
 
 def find_camera(session: Session, name_or_url: str) -> Camera | None:

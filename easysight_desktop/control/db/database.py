@@ -25,6 +25,12 @@ from worker_node.settings import mask_url
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+RETRIES = 5
+RETRYABLE = {"40P01", "40001"}  # PostgreSQL: deadlock detected, serialization failure
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -85,21 +91,34 @@ class Database:
         return self._run(fn)
 
     def _run(self, fn: Callable[[Session], T]) -> T:
+        for attempt in range(RETRIES):
+            try:
+                return self._transaction(fn)
+            except OperationalError as exc:
+                # Two writers met in a deadlock or a serialization conflict and the server
+                # rolled one back: no outage, the transaction simply runs again.
+                if _sqlstate(exc) not in RETRYABLE or attempt == RETRIES - 1:
+                    raise self._unavailable(exc) from None
+                log.debug("database transaction retried after %s", _sqlstate(exc))
+        raise AssertionError("unreachable")
+
+    def _transaction(self, fn: Callable[[Session], T]) -> T:
         try:
             with self.sessions.begin() as session:
                 result = fn(session)
-        except (OperationalError, DBAPIError) as exc:
-            if (
-                isinstance(exc, DBAPIError)
-                and not exc.connection_invalidated
-                and not isinstance(exc, OperationalError)
-            ):
-                raise
-            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            self._set_state(False, f"database {self.safe_url} unavailable: {detail}")
-            raise DatabaseUnavailable(f"database {self.safe_url} unavailable: {detail}") from None
+        except OperationalError:
+            raise  # _run decides: retry or unavailable
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise  # a bug or a constraint, not the database going away
+            raise self._unavailable(exc) from None
         self._set_state(True, f"database {self.safe_url}")
         return result
+
+    def _unavailable(self, exc: DBAPIError) -> DatabaseUnavailable:
+        detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        self._set_state(False, f"database {self.safe_url} unavailable: {detail}")
+        return DatabaseUnavailable(f"database {self.safe_url} unavailable: {detail}")
 
     def _set_state(self, ok: bool, detail: str) -> None:
         if ok == self.ok:
@@ -118,9 +137,7 @@ class Database:
         try:
             upgrade_to_head(self.engine)
         except OperationalError as exc:
-            detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            self._set_state(False, f"database {self.safe_url} unavailable: {detail}")
-            raise DatabaseUnavailable(f"database {self.safe_url} unavailable: {detail}") from None
+            raise self._unavailable(exc) from None
         self._set_state(True, f"database {self.safe_url}")
 
     async def ping(self) -> bool:

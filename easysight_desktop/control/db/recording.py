@@ -49,33 +49,57 @@ class Recorded:
     duplicates: int = 0
     stale: int = 0
     unknown: int = 0
-    cameras_changed: bool = False
+    cameras: dict[int, Camera] = field(default_factory=dict)
 
 
 def record_results(session: Session, results: Sequence[ResultMessage], data_dir: Path) -> Recorded:
+    """Record a batch: its rows are loaded with one query per table, flushed once."""
     outcome = Recorded()
-    for result in results:
-        _record_one(session, result, data_dir, outcome)
+    with session.no_autoflush:
+        rows = _Rows.load(session, {r.task_id for r in results})
+        for result in results:
+            _record_one(session, rows, result, data_dir, outcome)
     return outcome
 
 
-def _record_one(session: Session, result: ResultMessage, data_dir: Path, out: Recorded) -> None:
-    task = session.get(Task, result.task_id)
+@dataclass
+class _Rows:
+    """The batch's tasks, attempts and cameras, loaded up front instead of one query each."""
+
+    tasks: dict[uuid.UUID, Task]
+    attempts: dict[tuple[uuid.UUID, int], TaskAttempt]
+    cameras: dict[int, Camera]
+
+    @classmethod
+    def load(cls, session: Session, task_ids: set[uuid.UUID]) -> _Rows:
+        tasks = {t.id: t for t in session.scalars(select(Task).where(Task.id.in_(task_ids)))}
+        attempts = {
+            (a.task_id, a.attempt): a
+            for a in session.scalars(select(TaskAttempt).where(TaskAttempt.task_id.in_(task_ids)))
+        }
+        camera_ids = {t.camera_id for t in tasks.values() if t.camera_id is not None}
+        cameras = {
+            c.id: c for c in session.scalars(select(Camera).where(Camera.id.in_(camera_ids)))
+        }
+        return cls(tasks, attempts, cameras)
+
+
+def _record_one(
+    session: Session, rows: _Rows, result: ResultMessage, data_dir: Path, out: Recorded
+) -> None:
+    task = rows.tasks.get(result.task_id)
     if task is None:
         out.unknown += 1
         log.warning("result for unknown task %s (another console's database?)", result.task_id)
         return
-    row = session.scalar(
-        select(TaskAttempt).where(
-            TaskAttempt.task_id == result.task_id, TaskAttempt.attempt == result.attempt
-        )
-    )
+    row = rows.attempts.get((result.task_id, result.attempt))
     if row is not None and row.status in FINAL:
         out.duplicates += 1
         return
     if row is None:
         row = TaskAttempt(task_id=result.task_id, attempt=result.attempt, status=result.status)
         session.add(row)
+        rows.attempts[(result.task_id, result.attempt)] = row
     row.worker_id = result.worker_id
     row.status = result.status
     row.started_at = result.started_at or row.started_at
@@ -108,10 +132,13 @@ def _record_one(session: Session, result: ResultMessage, data_dir: Path, out: Re
         return
     if not current:
         return  # the operator cancelled it meanwhile: their decision stands
-    _finish(session, task, result, out)
+    camera = rows.cameras.get(task.camera_id) if task.camera_id is not None else None
+    _finish(session, task, camera, result, out)
 
 
-def _finish(session: Session, task: Task, result: ResultMessage, out: Recorded) -> None:
+def _finish(
+    session: Session, task: Task, camera: Camera | None, result: ResultMessage, out: Recorded
+) -> None:
     task.worker_id = result.worker_id
     task.started_at = result.started_at or task.started_at
     task.finished_at, task.duration_ms = result.finished_at or now(), result.duration_ms
@@ -121,7 +148,7 @@ def _finish(session: Session, task: Task, result: ResultMessage, out: Recorded) 
         task.state = "completed"
         if isinstance(result.result, WireDiagnosis):
             task.overall = result.result.overall
-            _camera_and_alarms(session, task, result, result.result, out)
+            _camera_and_alarms(session, task, camera, result, result.result, out)
     elif result.status == "cancelled":
         task.state = "cancelled"
     elif result.status == "timeout":
@@ -151,13 +178,17 @@ def _add_check_rows(
 
 
 def _camera_and_alarms(
-    session: Session, task: Task, result: ResultMessage, payload: WireDiagnosis, out: Recorded
+    session: Session,
+    task: Task,
+    camera: Camera | None,
+    result: ResultMessage,
+    payload: WireDiagnosis,
+    out: Recorded,
 ) -> None:
-    camera = session.get(Camera, task.camera_id) if task.camera_id is not None else None
     if camera is not None:
         camera.status = payload.overall
         camera.last_diagnosed_at = result.finished_at or now()
-        out.cameras_changed = True
+        out.cameras[camera.id] = camera
     for check in payload.checks:
         level = ALARM_LEVEL.get(check.status)
         if level is None:

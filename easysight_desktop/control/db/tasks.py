@@ -123,11 +123,12 @@ def outbox(session: Session, limit: int) -> list[TaskMessage]:
 
 def mark_queued(session: Session, confirmed: Iterable[tuple[uuid.UUID, int]]) -> list[Task]:
     """After the broker's confirm: pending → queued, unless the operator changed it meanwhile."""
+    attempts = dict(confirmed)
     changed = []
     at = now()
-    for task_id, attempt in confirmed:
-        task = session.get(Task, task_id)
-        if task is None or task.attempt != attempt or task.state != "pending":
+    query = select(Task).where(Task.id.in_(attempts)).order_by(Task.id)
+    for task in session.scalars(query):
+        if task.attempt != attempts[task.id] or task.state != "pending":
             continue
         task.state, task.outbox, task.queued_at = "queued", False, at
         changed.append(task)

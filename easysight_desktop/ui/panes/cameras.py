@@ -156,8 +156,33 @@ class CamerasPane(QWidget):
             self.load()
 
     def handle_event(self, event: Event) -> None:
-        if isinstance(event, CamerasChanged):
+        if isinstance(event, CamerasChanged) and not (event.cameras and self._patch(event.cameras)):
             self.load()
+
+    def _patch(self, changed: tuple[CameraView, ...]) -> bool:
+        """Update changed cameras' items in place (a diagnosis finished); False if one is not
+        in the tree, so the caller reloads. Rebuilding a large tree per result would stall."""
+        by_id = {c.id: c for c in changed}
+        index = {c.id: n for n, c in enumerate(self.cameras)}
+        if any(camera_id not in index for camera_id in by_id):
+            return False
+        for camera_id, camera in by_id.items():
+            self.cameras[index[camera_id]] = camera
+        for node_index in range(self.tree.topLevelItemCount()):
+            node = self.tree.topLevelItem(node_index)
+            touched = False
+            for child_index in range(node.childCount()):
+                item = node.child(child_index)
+                camera = by_id.get(item.data(0, ID_ROLE))
+                if camera is not None:
+                    self._decorate(item, camera)
+                    touched = True
+            if touched:
+                members = [
+                    c for c in self.cameras if (c.group_id or NO_GROUP) == node.data(0, ID_ROLE)
+                ]
+                node.setIcon(0, status_icon(worst([c.status for c in members if c.enabled])))
+        return True
 
     def _loaded(self, data: tuple[list[CameraView], list[GroupView]]) -> None:
         self.cameras, self.groups = data
@@ -211,6 +236,11 @@ class CamerasPane(QWidget):
         item = QTreeWidgetItem(parent, [camera.name])
         item.setData(0, KIND_ROLE, "camera")
         item.setData(0, ID_ROLE, camera.id)
+        self._decorate(item, camera)
+        return item
+
+    def _decorate(self, item: QTreeWidgetItem, camera: CameraView) -> None:
+        """Icon, text and tooltip of a camera's item, from its current view."""
         item.setIcon(0, status_icon(camera.status if camera.enabled else "unknown"))
         if not camera.enabled:
             item.setText(0, self.tr("{0} (disabled)").format(camera.name))
@@ -230,7 +260,6 @@ class CamerasPane(QWidget):
                 self.tr("Last diagnosed: {0}").format(fmt.local_datetime(camera.last_diagnosed_at))
             )
         item.setToolTip(0, "<br>".join(lines))
-        return item
 
     def _apply_filter(self, text: str) -> None:
         needle = text.strip().casefold()

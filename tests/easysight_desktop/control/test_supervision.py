@@ -95,3 +95,22 @@ async def test_outbox_holds_tasks_through_a_broker_outage(make_plane, start_work
     for task in tasks:
         results = await plane.results(task.id)
         assert [r.attempt for r in results] == [1], "one attempt each: none lost, none doubled"
+
+
+async def test_unreachable_database_is_one_clear_error(tmp_path) -> None:
+    from easysight_desktop.control.db.database import DatabaseUnavailable
+
+    states: list[tuple[bool, str]] = []
+    db = Database(
+        "postgresql://easysight:s3cret@127.0.0.1:1/easysight",
+        on_state=lambda ok, detail: states.append((ok, detail)),
+    )
+    try:
+        with pytest.raises(DatabaseUnavailable) as caught:
+            await db.migrate()
+    finally:
+        db.close()
+    text = str(caught.value)
+    assert text.startswith("database postgresql://easysight:***@127.0.0.1:1/easysight unavailable")
+    assert "s3cret" not in text and "\n" not in text
+    assert states == [(False, text)]
