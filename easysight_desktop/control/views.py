@@ -78,6 +78,11 @@ class TaskView:
     duration_ms: float | None
     error: str | None
     overall: str | None
+    submitted: bool = True  # False: created without "submit now", waiting for Submit
+
+    @property
+    def awaiting_submit(self) -> bool:
+        return self.state == "pending" and not self.submitted
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ def task_view(task: Task) -> TaskView:
         duration_ms=task.duration_ms,
         error=error,
         overall=task.overall,
+        submitted=task.outbox or task.state != "pending",
     )
 
 

@@ -161,7 +161,7 @@ class TasksPane(QWidget):
 
     def _selection_changed(self) -> None:
         tasks = self.selected_tasks()
-        self.submit_button.setEnabled(any(t.state == "pending" for t in tasks))
+        self.submit_button.setEnabled(any(t.awaiting_submit for t in tasks))
         self.cancel_button.setEnabled(any(t.state not in FINAL_STATES for t in tasks))
         self.retry_button.setEnabled(any(t.state in FINAL_STATES for t in tasks))
 
@@ -206,7 +206,7 @@ class TasksPane(QWidget):
 
     def submit_selected(self) -> None:
         self._act(
-            [t for t in self.selected_tasks() if t.state == "pending"],
+            [t for t in self.selected_tasks() if t.awaiting_submit],
             self._plane.submit,
             self.tr("Submit"),
         )

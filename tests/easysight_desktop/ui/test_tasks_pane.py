@@ -49,7 +49,11 @@ def test_events_become_rows_and_the_filter_narrows_them(qtbot, plane, notes) -> 
 def test_buttons_follow_the_selected_states(qtbot, plane, notes) -> None:  # type: ignore[no-untyped-def]
     pane = make_pane(qtbot, plane, notes)
     pane.model.merge_snapshot(
-        [make_task(0), make_task(1, state="running"), make_task(2, state="completed")]
+        [
+            make_task(0, submitted=False),
+            make_task(1, state="running"),
+            make_task(2, state="completed"),
+        ]
     )
     buttons = {
         name: pane.findChild(QPushButton, name)
@@ -58,8 +62,12 @@ def test_buttons_follow_the_selected_states(qtbot, plane, notes) -> None:  # typ
     assert not any(b.isEnabled() for b in buttons.values())
     select_rows(pane, [0])  # completed
     assert [b.isEnabled() for b in buttons.values()] == [False, False, True]
-    select_rows(pane, [2])  # pending
+    select_rows(pane, [2])  # pending, created without "submit now"
     assert [b.isEnabled() for b in buttons.values()] == [True, True, False]
+    pane.model.queue([make_task(0)])  # submitted: in the outbox, nothing more to submit
+    pane.model.flush()
+    select_rows(pane, [2])
+    assert [b.isEnabled() for b in buttons.values()] == [False, True, False]
     select_rows(pane, [1])  # running
     assert [b.isEnabled() for b in buttons.values()] == [False, True, False]
 
@@ -92,9 +100,13 @@ async def test_cancel_retry_and_submit_call_the_plane(qtbot, plane, notes) -> No
     pane.retry_button.click()
     await until(lambda: ("retry", make_task(2).id) in plane.calls, what="retry")
     await until(lambda: pane.model.get(make_task(2).id).attempt == 2, what="the new attempt")
+    assert not pane.submit_button.isEnabled()  # a retry is sent at once: nothing to submit
+    pane.model.queue([make_task(3, submitted=False)])  # created without "submit now"
+    pane.model.flush()
     select_rows(pane, [0])
+    assert pane.submit_button.isEnabled()
     pane.submit_button.click()
-    await until(lambda: ("submit", make_task(2).id) in plane.calls, what="submit")
+    await until(lambda: ("submit", make_task(3).id) in plane.calls, what="submit")
     assert notes.errors == []
 
 
