@@ -101,7 +101,8 @@ async def test_cancel_retry_and_submit_call_the_plane(qtbot, plane, notes) -> No
     await until(lambda: ("retry", make_task(2).id) in plane.calls, what="retry")
     await until(lambda: pane.model.get(make_task(2).id).attempt == 2, what="the new attempt")
     assert not pane.submit_button.isEnabled()  # a retry is sent at once: nothing to submit
-    pane.model.queue([make_task(3, submitted=False)])  # created without "submit now"
+    plane.tasks_.append(make_task(3, submitted=False))  # created without "submit now"
+    pane.model.queue([plane.tasks_[-1]])
     pane.model.flush()
     select_rows(pane, [0])
     assert pane.submit_button.isEnabled()
