@@ -20,7 +20,6 @@ from easysight_desktop.control.broker import BrokerLink
 from easysight_desktop.control.db import alarms as alarm_rows
 from easysight_desktop.control.db import cameras as camera_rows
 from easysight_desktop.control.db import tasks as task_rows
-from easysight_desktop.control.db.cameras import ImportReport
 from easysight_desktop.control.db.convert import (
     alarm_view,
     camera_view,
@@ -50,9 +49,13 @@ from easysight_desktop.control.views import (
     CameraView,
     ConnectionState,
     GroupView,
+    HealthSample,
+    ImportReport,
+    QueueView,
     ResultView,
     StatusReport,
     TaskView,
+    WorkerView,
 )
 from worker_node.protocol import ControlMessage, TaskKind, to_amqp
 from worker_node.settings import Settings
@@ -311,13 +314,13 @@ class ControlPlane:
         return await self.db.run(work)
 
     async def latest_results_for_camera(self, camera_id: int) -> list[ResultView]:
-        """The camera's newest finished diagnosis (one attempt), if any."""
+        """The camera's newest finished diagnosis (one attempt, failed ones too), if any."""
         from sqlalchemy import select
 
         task_id = await self.db.run(
             lambda s: s.scalar(
                 select(Task.id)
-                .where(Task.camera_id == camera_id, Task.state == "completed")
+                .where(Task.camera_id == camera_id, Task.state.in_(("completed", "failed")))
                 .order_by(Task.finished_at.desc())
                 .limit(1)
             )
@@ -352,13 +355,13 @@ class ControlPlane:
             )
         )
 
-    def workers(self):  # type: ignore[no-untyped-def]
+    def workers(self) -> list[WorkerView]:
         return sorted(self.monitor.workers.values(), key=lambda w: w.id)
 
-    def queues(self):  # type: ignore[no-untyped-def]
+    def queues(self) -> tuple[QueueView, ...]:
         return self.monitor.queues
 
-    def health_history(self):  # type: ignore[no-untyped-def]
+    def health_history(self) -> list[HealthSample]:
         return list(self.monitor.history)
 
     async def status(self) -> StatusReport:

@@ -60,6 +60,15 @@ class CameraInput:
     enabled: bool = True
 
 
+@dataclass
+class ImportReport:
+    """What a CSV import did, line by line for the ones it refused."""
+
+    added: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class TaskView:
     id: UUID

@@ -5,25 +5,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from easysight_desktop.control.db.models import Camera, CameraGroup
 from easysight_desktop.control.db.tasks import audit
-from easysight_desktop.control.views import CameraInput
+from easysight_desktop.control.views import CameraInput, ImportReport
 
 CSV_FIELDS = ("name", "url", "substream_url", "group", "location", "enabled")
-
-
-@dataclass
-class ImportReport:
-    """What a CSV import did, line by line for the ones it refused."""
-
-    added: int = 0
-    updated: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def all_cameras(session: Session) -> list[Camera]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from easysight_desktop.control.events import CamerasChanged, Event
-from easysight_desktop.control.views import CameraInput, CameraView, GroupView
+from easysight_desktop.control.views import CameraInput, CameraView, GroupView, ImportReport
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import AsyncRunner
 from easysight_desktop.ui.dialogs.camera_dialog import CameraDialog
@@ -45,14 +45,6 @@ KIND_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_GROUP = -1  # the id of the "no group" node
 CSV_FILTER = "CSV (*.csv);;All files (*)"
-
-
-class ImportReport(Protocol):
-    """What ``plane.import_cameras_csv`` returns (the widgets never import the db package)."""
-
-    added: int
-    updated: int
-    errors: list[str]
 
 
 class CamerasPane(QWidget):
