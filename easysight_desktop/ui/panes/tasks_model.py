@@ -47,7 +47,7 @@ def _time_sort(at: datetime | None) -> datetime:
 
 def _checks_text(task: TaskView) -> str:
     if not task.checks:
-        return QCoreApplication.translate("TasksModel", "default")
+        return QCoreApplication.translate("TasksModel", "all checks")
     if len(task.checks) > 1 and set(task.checks) == set(check_names()):
         return QCoreApplication.translate("TasksModel", "all ({0})").format(len(task.checks))
     return ", ".join(task.checks)
