@@ -34,7 +34,7 @@ async def make_plane(
 ) -> AsyncIterator[Callable[..., object]]:
     planes: list[ControlPlane] = []
 
-    async def make(**overrides: object) -> tuple[ControlPlane, EventLog]:
+    async def make(*, record: bool = True, **overrides: object) -> tuple[ControlPlane, EventLog]:
         values = {
             "database_url": database_url,
             "data_dir": tmp_path / "data",
@@ -42,7 +42,7 @@ async def make_plane(
             "operator": "tester",
         }
         values.update(overrides)
-        plane = ControlPlane(worker_settings(namespace, **values))
+        plane = ControlPlane(worker_settings(namespace, **values), record=record)
         log = EventLog()
         plane.events.subscribe(log)
         await plane.start()

@@ -31,3 +31,31 @@ async def test_task_goes_from_created_to_completed(make_plane, start_worker) -> 
     assert done is not None and done.state == "completed" and done.worker_id == "test-worker"
     [result] = await plane.results(task.id)
     assert (result.status, result.overall, result.attempt) == ("succeeded", "normal", 1)
+
+
+async def test_a_second_console_sees_every_change_live(make_plane, start_worker) -> None:
+    """Two consoles on one broker and one database: the one that did not record the result
+    still hears of it, through its own live queue."""
+    first, first_log = await make_plane()
+    second, second_log = await make_plane(record=False)
+    await start_worker(noop)
+    camera = await first.add_camera(CameraInput(name="Atrium", url="noop://atrium"))
+    for log, plane in ((first_log, first), (second_log, second)):
+        await log.arrived.wait_until(plane.broker.connected.is_set, 10, "the broker")
+    [task] = await first.create_tasks("diagnosis", {}, camera_ids=[camera.id])
+
+    def seen_completed(log) -> bool:  # type: ignore[no-untyped-def]
+        return any(
+            t.id == task.id and t.state == "completed"
+            for e in log.of(TasksChanged)
+            for t in e.tasks
+        )
+
+    await second_log.arrived.wait_until(
+        lambda: seen_completed(second_log), 20, "the second console"
+    )
+    assert first.recorder is not None and first.recorder.recorded == 1
+    assert second.recorder is None
+    await second_log.arrived.wait_until(  # heartbeats reach it too
+        lambda: any(w.id == "test-worker" for w in second.workers()), 10, "the worker's heartbeat"
+    )
