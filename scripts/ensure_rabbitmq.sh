@@ -17,7 +17,18 @@ wait_for_broker() {
   return 1
 }
 
-answers && exit 0
+enable_management() {
+  # The console's Queues pane and `status` add unacked counts and rates from the management API.
+  timeout 2 bash -c ">/dev/tcp/$HOST/15672" 2>/dev/null && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v rabbitmq-plugins >/dev/null; then
+    rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null || true
+  fi
+}
+
+if answers; then
+  enable_management
+  exit 0
+fi
 
 if ! command -v rabbitmq-server >/dev/null && [ ! -x /usr/sbin/rabbitmq-server ]; then
   if [ "$(id -u)" -ne 0 ]; then
@@ -29,7 +40,7 @@ if ! command -v rabbitmq-server >/dev/null && [ ! -x /usr/sbin/rabbitmq-server ]
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq rabbitmq-server >/dev/null
-  answers && exit 0
+  if answers; then enable_management; exit 0; fi
 fi
 
 echo "Starting RabbitMQ…"
@@ -43,4 +54,5 @@ else
   PATH="/usr/sbin:$PATH" rabbitmq-server -detached
 fi
 wait_for_broker
+enable_management
 echo "RabbitMQ answers on $HOST:$PORT."
