@@ -36,6 +36,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 test: setup lint
+	@bash scripts/ensure_postgres.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup
