@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from easysight_desktop.control.broker import BrokerLink
-from easysight_desktop.control.db.convert import worker_view
+from easysight_desktop.control.db.convert import heartbeat_view, worker_view
 from easysight_desktop.control.db.database import Database, DatabaseUnavailable
 from easysight_desktop.control.db.models import Worker
 from easysight_desktop.control.events import Event, QueuesSampled, WorkersChanged
@@ -64,22 +64,7 @@ class Monitor:
         known = self.workers.get(beat.worker_id)
         if known is not None and known.last_heartbeat > beat.sent_at:
             return
-        self.workers[beat.worker_id] = WorkerView(
-            id=beat.worker_id,
-            host=beat.host,
-            pid=beat.pid,
-            version=beat.version,
-            status=beat.state,
-            capacity=beat.capacity,
-            active=tuple(beat.active),
-            completed=beat.completed,
-            failed=beat.failed,
-            cpu_percent=beat.cpu_percent,
-            memory_percent=beat.memory_percent,
-            kinds=tuple(beat.kinds),
-            last_heartbeat=beat.sent_at,
-            interval_s=beat.interval_s,
-        )
+        self.workers[beat.worker_id] = heartbeat_view(beat)
         self.emit(WorkersChanged((self.workers[beat.worker_id],)))
 
     async def _run(self) -> None:

@@ -191,6 +191,20 @@ class ResultMessage(VersionedMessage):
     def message_id(self) -> str:
         return f"{self.task_id}:{self.attempt}:{self.status}"
 
+    @classmethod
+    def for_task(
+        cls, task: TaskMessage, worker_id: str, status: ResultStatus, **fields: Any
+    ) -> ResultMessage:
+        """A result about ``task``'s current attempt (the identifying fields copied over)."""
+        return cls(
+            task_id=task.task_id,
+            attempt=task.attempt,
+            kind=task.kind,
+            worker_id=worker_id,
+            status=status,
+            **fields,
+        )
+
 
 # --- heartbeat and control -------------------------------------------------------------------
 

@@ -66,14 +66,8 @@ class Executor:
         self.pool = ThreadPoolExecutor(max_workers=threads * 2, thread_name_prefix="task")
 
     def started(self, running: RunningTask) -> ResultMessage:
-        task = running.task
-        return ResultMessage(
-            task_id=task.task_id,
-            attempt=task.attempt,
-            kind=task.kind,
-            worker_id=self.worker_id,
-            status="started",
-            started_at=running.started_at,
+        return ResultMessage.for_task(
+            running.task, self.worker_id, "started", started_at=running.started_at
         )
 
     async def run(self, running: RunningTask, timeout: float) -> ResultMessage:
@@ -119,16 +113,12 @@ class Executor:
         result: Payload | None = None,
         error: ErrorInfo | None = None,
     ) -> ResultMessage:
-        finished = utcnow()
-        task = running.task
-        return ResultMessage(
-            task_id=task.task_id,
-            attempt=task.attempt,
-            kind=task.kind,
-            worker_id=self.worker_id,
-            status=status,  # type: ignore[arg-type]
+        return ResultMessage.for_task(
+            running.task,
+            self.worker_id,
+            status,  # type: ignore[arg-type]
             started_at=running.started_at,
-            finished_at=finished,
+            finished_at=utcnow(),
             duration_ms=round((time.monotonic() - running.started_mono) * 1000, 3),
             result=result,
             error=error,

@@ -276,14 +276,11 @@ class Worker:
 
     def _unrun(self, task: TaskMessage, status: str, code: str, message: str) -> ResultMessage:
         """A final result for a task that was never run."""
-        now = utcnow()
-        return ResultMessage(
-            task_id=task.task_id,
-            attempt=task.attempt,
-            kind=task.kind,
-            worker_id=self.settings.worker_id,
-            status=status,  # type: ignore[arg-type]
-            finished_at=now,
+        return ResultMessage.for_task(
+            task,
+            self.settings.worker_id,
+            status,  # type: ignore[arg-type]
+            finished_at=utcnow(),
             error=ErrorInfo(code=code, message=message),
         )
 

@@ -23,6 +23,7 @@ from easysight_desktop.control.views import (
     TaskView,
     WorkerView,
 )
+from worker_node.protocol import HeartbeatMessage
 
 
 def group_view(group: CameraGroup) -> GroupView:
@@ -117,6 +118,26 @@ def worker_view(worker: Worker, status: str | None = None) -> WorkerView:
         kinds=tuple(worker.kinds),
         last_heartbeat=worker.last_heartbeat,
         interval_s=worker.interval_s,
+    )
+
+
+def heartbeat_view(beat: HeartbeatMessage) -> WorkerView:
+    """A worker as its latest heartbeat describes it (the live feed's view, before any row)."""
+    return WorkerView(
+        id=beat.worker_id,
+        host=beat.host,
+        pid=beat.pid,
+        version=beat.version,
+        status=beat.state,
+        capacity=beat.capacity,
+        active=tuple(beat.active),
+        completed=beat.completed,
+        failed=beat.failed,
+        cpu_percent=beat.cpu_percent,
+        memory_percent=beat.memory_percent,
+        kinds=tuple(beat.kinds),
+        last_heartbeat=beat.sent_at,
+        interval_s=beat.interval_s,
     )
 
 
