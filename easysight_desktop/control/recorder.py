@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from aio_pika.abc import AbstractChannel, AbstractIncomingMessage
+from aio_pika.abc import AbstractIncomingMessage
 
 from easysight_desktop.control.batching import Batcher
 from easysight_desktop.control.broker import BrokerLink
@@ -55,23 +55,26 @@ class Recorder:
         self.heartbeats: Batcher[AbstractIncomingMessage] = Batcher(
             self._flush_heartbeats, size=500, max_wait_s=0.2
         )
-        self.channel: AbstractChannel | None = None
         self.recorded = 0
         self.duplicates = 0
         self.stale = 0
         broker.when_connected(self._consume)
 
     async def _consume(self) -> None:
+        """One channel per queue: a batch is then acked with one ``multiple`` ack of its last
+        delivery tag, which would otherwise also ack the other queue's pending messages."""
         assert self.broker.connection is not None and self.broker.declared is not None
-        self.channel = await self.broker.connection.channel()
-        await self.channel.set_qos(prefetch_count=PREFETCH)
         topology = self.broker.topology
-        results = await self.channel.declare_queue(topology.results_queue, passive=True)
-        beats = await self.channel.declare_queue(topology.heartbeats_queue, passive=True)
         self.results.start()
         self.heartbeats.start()
-        await results.consume(self._on_result)
-        await beats.consume(self._on_heartbeat)
+        for name, callback in (
+            (topology.results_queue, self._on_result),
+            (topology.heartbeats_queue, self._on_heartbeat),
+        ):
+            channel = await self.broker.connection.channel()
+            await channel.set_qos(prefetch_count=PREFETCH)
+            queue = await channel.declare_queue(name, passive=True)
+            await queue.consume(callback)
 
     async def _on_result(self, message: AbstractIncomingMessage) -> None:
         self.results.add(message)
@@ -82,6 +85,7 @@ class Recorder:
     async def _flush_results(self, batch: list[AbstractIncomingMessage]) -> None:
         decoded = await self._decode(batch, ResultMessage)
         if not decoded:
+            await self._ack(batch)
             return
         messages = [r for _, r in decoded]
         data_dir = self.data_dir
@@ -97,7 +101,7 @@ class Recorder:
             )
 
         out, tasks, alarms, cameras = await self._commit(record)
-        await self._ack([m for m, _ in decoded])
+        await self._ack(batch)
         self.recorded += len(out.results)
         self.duplicates += out.duplicates
         self.stale += out.stale
@@ -117,7 +121,7 @@ class Recorder:
         if decoded:
             beats = [b for _, b in decoded]
             await self._commit(lambda s: len(record_heartbeats(s, beats)))
-            await self._ack([m for m, _ in decoded])
+        await self._ack(batch)
 
     async def _decode(self, batch, model):  # type: ignore[no-untyped-def]
         decoded = []
@@ -136,18 +140,17 @@ class Recorder:
             except DatabaseUnavailable:
                 await asyncio.sleep(RETRY_S)
 
-    async def _ack(self, messages: list[AbstractIncomingMessage]) -> None:
-        for message in messages:
-            with contextlib.suppress(Exception):  # channel gone: the broker redelivers; idempotent
-                await message.ack()
+    async def _ack(self, batch: list[AbstractIncomingMessage]) -> None:
+        """Ack a whole batch (delivered in order on one channel) with its last delivery tag."""
+        with contextlib.suppress(Exception):  # channel gone: the broker redelivers; idempotent
+            await batch[-1].ack(multiple=True)
 
     async def _dead_letter(self, message: AbstractIncomingMessage, reason: str) -> None:
         log.warning("dead-lettering malformed message from %s: %s", message.routing_key, reason)
         declared, publisher = self.broker.declared, self.broker.publisher
         if declared is not None and publisher is not None:
             await publisher.publish(declared.dead_letters, dead_letter_copy(message, reason))
-        with contextlib.suppress(Exception):
-            await message.ack()
+        # Acked with the rest of its batch: acking it alone too would ack a tag twice.
 
     async def close(self) -> None:
         await self.results.close()
