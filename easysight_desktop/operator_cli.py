@@ -78,14 +78,19 @@ async def submit(settings: Settings, args: argparse.Namespace) -> int:
         params["checks"] = [c.strip() for c in args.checks.split(",") if c.strip()]
     plane = ControlPlane(settings, supervise=False)
     finished: dict[UUID, TaskView] = {}
-    done = asyncio.Event()
+    sent: set[UUID] = set()
+    done, all_sent = asyncio.Event(), asyncio.Event()
     wanted: set[UUID] = set()
 
     def on_event(event: Event) -> None:
         if isinstance(event, TasksChanged):
             for task in event.tasks:
+                if task.id in wanted and task.state != "pending":
+                    sent.add(task.id)
                 if task.id in wanted and task.state in FINAL_STATES:
                     finished[task.id] = task
+            if wanted and wanted <= sent:
+                all_sent.set()
             if wanted and wanted <= finished.keys():
                 done.set()
 
@@ -105,7 +110,13 @@ async def submit(settings: Settings, args: argparse.Namespace) -> int:
             )
             return 1 if args.wait else 0
         if not args.wait:
-            await _until_queued(plane, tasks)
+            with contextlib.suppress(TimeoutError):  # the outbox keeps the rest: said below
+                await asyncio.wait_for(all_sent.wait(), CONNECT_TIMEOUT_S)
+            if not all_sent.is_set():
+                print(
+                    "some tasks are still pending; they go out with the next console",
+                    file=sys.stderr,
+                )
             for task in tasks:
                 print(task.id)
             return 0
@@ -131,16 +142,6 @@ async def _camera_id(plane: ControlPlane, name_or_url: str) -> int:
         raise LookupError(f"no camera named {name_or_url!r} (give a URL to register a new one)")
     view = await plane.add_camera(CameraInput(name=name_or_url, url=name_or_url, group="Ad hoc"))
     return view.id
-
-
-async def _until_queued(plane: ControlPlane, tasks: list[TaskView], timeout: float = 10) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        if await plane.dispatcher.dispatch_once() == 0:
-            current = {t.id: t.state for t in await plane.tasks()}
-            if all(current.get(t.id) != "pending" for t in tasks):
-                return
 
 
 async def _print_results(

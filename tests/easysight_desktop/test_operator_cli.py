@@ -84,3 +84,10 @@ async def test_submit_unknown_camera_name_is_a_clear_error(namespace, tmp_path) 
     assert err.strip() == (
         "easysight-console: no camera named 'Nowhere' (give a URL to register a new one)"
     )
+
+
+async def test_submit_without_wait_prints_the_task_ids_once_sent(namespace, tmp_path) -> None:
+    code, out, err = await console(namespace, tmp_path, "submit", "--camera", "noop://cam-8")
+    assert code == 0, err
+    [task_id] = out.split()
+    assert len(task_id) == 36 and err == ""
