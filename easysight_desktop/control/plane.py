@@ -103,6 +103,7 @@ class ControlPlane:
             self.supervisor.workers_offline if self.supervisor else lambda ids: None,
         )
         self.live = LiveFeed(self.broker, self.monitor.heartbeat, self._result_seen)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._refresh: set[uuid.UUID] = set()
         self._refresh_handle: asyncio.TimerHandle | None = None
 
@@ -111,6 +112,7 @@ class ControlPlane:
     async def start(self) -> None:
         """Open the database (migrating it) and start every service; the broker connects in
         the background, so the console is usable while it is down."""
+        self._loop = asyncio.get_running_loop()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         await self.db.migrate()
         await self.monitor.load()
@@ -141,22 +143,16 @@ class ControlPlane:
         self._emit_threadsafe(DatabaseStateChanged(self.database_state))
 
     def _emit_threadsafe(self, event: Event) -> None:
-        """Database state changes are noticed on the database thread; hop to the loop."""
+        """Database state changes are noticed on the database thread; observers live on the
+        loop's thread (the GUI thread under qasync), so hop there."""
         try:
-            loop = asyncio.get_running_loop()
+            on_loop = asyncio.get_running_loop() is self._loop
         except RuntimeError:
-            loop = None
-        if loop is not None:
+            on_loop = False
+        if on_loop or self._loop is None:
             self.events.emit(event)
-        elif self._loop is not None:
+        else:
             self._loop.call_soon_threadsafe(self.events.emit, event)
-
-    @property
-    def _loop(self) -> asyncio.AbstractEventLoop | None:
-        return getattr(self, "_bound_loop", None)
-
-    def bind_loop(self) -> None:
-        self._bound_loop = asyncio.get_running_loop()
 
     def _tasks_changed(self, tasks: list[TaskView]) -> None:
         self.events.emit(TasksChanged(tuple(tasks)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from easysight_desktop.control.events import TasksChanged
+from easysight_desktop.control.events import DatabaseStateChanged, TasksChanged
 from easysight_desktop.control.views import CameraInput
 from tests.support.handlers import noop
 
@@ -59,3 +59,13 @@ async def test_a_second_console_sees_every_change_live(make_plane, start_worker)
     await second_log.arrived.wait_until(  # heartbeats reach it too
         lambda: any(w.id == "test-worker" for w in second.workers()), 10, "the worker's heartbeat"
     )
+
+
+async def test_database_state_reaches_observers_on_the_loop(make_plane) -> None:
+    """The database thread notices the state; observers hear of it on the event loop."""
+    plane, log = await make_plane()
+    await log.arrived.wait_until(
+        lambda: bool(log.of(DatabaseStateChanged)), 10, "the database state event"
+    )
+    assert log.of(DatabaseStateChanged)[0].state.ok
+    assert plane.database_state.ok
