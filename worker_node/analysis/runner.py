@@ -1,11 +1,12 @@
 """Run planned checks on one frame context: frame minimums, suppression, order.
 
-Suppression: the suppressing checks (``signal_loss``, later ``blue_screen``) run first. If any
-of them finds something (status worse than normal), the other checks are not run and their
-findings are DROPPED from the result — with no picture they would only repeat the cause as
-symptoms ("too dark", "blurred", "frozen") and raise alarms of their own. The suppressing
-finding's message says so. Checks that need more frames than were sampled are reported as not
-assessed: status warning, score 50, no value — never normal, since nothing was verified.
+Suppression: the suppressing checks (``signal_loss``, ``blue_screen``) run first. If any of
+them finds something (status worse than normal), the other checks are not run and only the
+suppressing findings are reported; the rest are DROPPED from the result — with no picture they
+would only repeat the cause as symptoms ("too dark", "blurred", "frozen") and raise alarms of
+their own. The suppressing finding's message says so. Checks that need more frames than were
+sampled are reported as not assessed: status warning, score 50, no value — never normal, since
+nothing was verified.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def run_checks(plan: Sequence[PlannedCheck], ctx: FrameContext) -> list[CheckRes
             for name in found:
                 note = results[name].message + SUPPRESSED_NOTE
                 results[name] = results[name].model_copy(update={"message": note})
-        return [results[p.spec.name] for p in plan if p.spec.name in results]
+        return [results[p.spec.name] for p in plan if p.spec.name in found]
     for planned in others:
         results[planned.spec.name] = _evaluate(planned, ctx)
     return [results[planned.spec.name] for planned in plan]

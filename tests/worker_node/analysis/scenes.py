@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -125,3 +127,63 @@ def write_video(path: str, frames: list[Image], fps: float = 25.0) -> str:
         writer.write(frame)
     writer.release()
     return path
+
+
+def outdoor(width: int = 640, height: int = 360, seed: int = 1) -> Image:
+    """Daylight street: blue sky over the upper third, grey road, green verge, buildings."""
+    rng = np.random.default_rng(seed)
+    image = np.zeros((height, width, 3), np.float32)
+    horizon = height // 3
+    sky = np.linspace(0.0, 1.0, horizon, dtype=np.float32)[:, None] * np.ones(
+        (1, width), np.float32
+    )
+    image[:horizon] = np.stack([230 - 30 * sky, 170 + 20 * sky, 120 + 40 * sky], axis=2)
+    image[horizon:] = (95, 105, 100)
+    cv2.rectangle(image, (0, height * 3 // 4), (width, height), (60, 140, 80), -1)
+    for _ in range(12):
+        x = int(rng.integers(0, width - 60))
+        top = int(rng.integers(horizon // 2, horizon))
+        colour = tuple(float(c) for c in rng.integers(60, 200, 3))
+        cv2.rectangle(image, (x, top), (x + int(rng.integers(30, 90)), height * 3 // 4), colour, -1)
+    grain = cv2.GaussianBlur(rng.normal(0, 10, (height, width)).astype(np.float32), (0, 0), 0.8)
+    image += grain[:, :, None]
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def night(width: int = 640, height: int = 360, seed: int = 2) -> Image:
+    """Night scene: dim, low-detail surroundings with a few street lights and lit windows."""
+    rng = np.random.default_rng(seed)
+    dim = scene(width, height, seed).astype(np.float32) * 0.15
+    image = cv2.GaussianBlur(dim, (0, 0), 1.0)
+    for _ in range(6):
+        centre = (int(rng.integers(0, width)), int(rng.integers(0, height // 2)))
+        cv2.circle(image, centre, int(rng.integers(6, 14)), (200.0, 235.0, 255.0), -1)
+    for _ in range(8):
+        x, y = int(rng.integers(0, width - 20)), int(rng.integers(height // 3, height - 20))
+        cv2.rectangle(image, (x, y), (x + 14, y + 10), (90.0, 170.0, 220.0), -1)
+    image = cv2.GaussianBlur(image, (0, 0), 1.5)
+    return with_noise(np.clip(image, 0, 255).astype(np.uint8), 3.0, seed)
+
+
+@cache
+def healthy_kinds() -> dict[str, list[Image]]:
+    """Healthy cameras of several kinds, three frames each, for the no-false-alarm tests.
+
+    Cached: callers must not modify the frames.
+    """
+    return {
+        "indoor": moving(3),
+        "outdoor": [with_noise(outdoor(), 1.5, seed=400 + i) for i in range(3)],
+        "night": [night(seed=2), night(seed=2), night(seed=2)],
+        "static_noisy": static_noisy(3, sigma=2.0),
+        "hd_indoor": [with_noise(scene(1280, 720, seed=5), 2.0, seed=500)],
+    }
+
+
+def blue_screen(width: int = 640, height: int = 360, noise: float = 3.0, seed: int = 0) -> Image:
+    """A saturated blue "NO SIGNAL" screen, with analogue noise and a caption."""
+    image = np.zeros((height, width, 3), np.uint8)
+    image[:] = (200, 40, 20)
+    cv2.putText(image, "NO SIGNAL", (width // 3, height // 2), 0, 1.2, (255, 255, 255), 3)
+    cv2.putText(image, "CH 04", (20, 30), 0, 0.7, (255, 255, 255), 2)
+    return with_noise(image, noise, seed) if noise else image

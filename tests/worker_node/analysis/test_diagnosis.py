@@ -14,7 +14,7 @@ import pytest
 
 from tests.worker_node.analysis import scenes
 from tests.worker_node.sources.servers import closed_port, silent_server
-from worker_node.analysis import run_diagnosis
+from worker_node.analysis import known_checks, run_diagnosis
 from worker_node.analysis.snapshot import encode_thumbnail
 from worker_node.protocol.messages import MAX_SNAPSHOT_B64, DiagnosisParams, DiagnosisResult
 from worker_node.sources import SourceCancelled
@@ -39,7 +39,7 @@ def _decode(snapshot: str) -> np.ndarray:
 def test_healthy_video(healthy_video: str) -> None:
     result = run_diagnosis(healthy_video, PARAMS, source_timeout=5)
     assert result.overall == "normal"
-    assert [c.type for c in result.checks] == ["brightness", "clarity", "freeze", "signal_loss"]
+    assert [c.type for c in result.checks] == list(known_checks())
     assert result.snapshot_jpeg is not None
     assert _decode(result.snapshot_jpeg).shape == (180, 320, 3)
     # the wire model round-trips

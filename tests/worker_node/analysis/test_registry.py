@@ -39,7 +39,9 @@ def test_requested_order_is_kept_and_duplicates_dropped() -> None:
 
 
 def test_unknown_check_lists_the_known_ones() -> None:
-    with pytest.raises(ValueError, match=r"unknown check 'blur'; known checks: brightness, "):
+    with pytest.raises(
+        ValueError, match=r"unknown check 'blur'; known checks: blue_screen, brightness, "
+    ):
         plan_checks(["brightness", "blur"])
 
 

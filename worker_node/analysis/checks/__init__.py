@@ -3,6 +3,6 @@
 The imports are explicit (not discovered) so that frozen builds such as PyInstaller keep them.
 """
 
-from worker_node.analysis.checks import brightness, clarity, freeze, signal_loss
+from worker_node.analysis.checks import blue_screen, brightness, clarity, freeze, signal_loss
 
-__all__ = ["brightness", "clarity", "freeze", "signal_loss"]
+__all__ = ["blue_screen", "brightness", "clarity", "freeze", "signal_loss"]
