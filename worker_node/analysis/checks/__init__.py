@@ -3,6 +3,13 @@
 The imports are explicit (not discovered) so that frozen builds such as PyInstaller keep them.
 """
 
-from worker_node.analysis.checks import blue_screen, brightness, clarity, freeze, signal_loss
+from worker_node.analysis.checks import (
+    blue_screen,
+    brightness,
+    clarity,
+    color_cast,
+    freeze,
+    signal_loss,
+)
 
-__all__ = ["blue_screen", "brightness", "clarity", "freeze", "signal_loss"]
+__all__ = ["blue_screen", "brightness", "clarity", "color_cast", "freeze", "signal_loss"]
