@@ -8,8 +8,17 @@ from worker_node.analysis.checks import (
     brightness,
     clarity,
     color_cast,
+    contrast,
     freeze,
     signal_loss,
 )
 
-__all__ = ["blue_screen", "brightness", "clarity", "color_cast", "freeze", "signal_loss"]
+__all__ = [
+    "blue_screen",
+    "brightness",
+    "clarity",
+    "color_cast",
+    "contrast",
+    "freeze",
+    "signal_loss",
+]
