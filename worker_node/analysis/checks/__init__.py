@@ -10,6 +10,7 @@ from worker_node.analysis.checks import (
     color_cast,
     contrast,
     freeze,
+    noise,
     signal_loss,
 )
 
@@ -20,5 +21,6 @@ __all__ = [
     "color_cast",
     "contrast",
     "freeze",
+    "noise",
     "signal_loss",
 ]
