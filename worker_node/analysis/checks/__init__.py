@@ -11,6 +11,7 @@ from worker_node.analysis.checks import (
     contrast,
     freeze,
     noise,
+    occlusion,
     signal_loss,
 )
 
@@ -22,5 +23,6 @@ __all__ = [
     "contrast",
     "freeze",
     "noise",
+    "occlusion",
     "signal_loss",
 ]
