@@ -83,7 +83,7 @@ def test_results_print_as_they_finish(videos: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("args", "error"),
     [
-        (["--checks", "brightness,snow"], "unknown check 'snow'; known checks: "),
+        (["--checks", "brightness,sparkles"], "unknown check 'sparkles'; known checks: "),
         (["--frames", "300"], "--frames: Input should be less than or equal to 250"),
         (["--window", "-1"], "--window: Input should be greater than or equal to 0"),
         (["--timeout", "0"], "--timeout must be greater than 0"),

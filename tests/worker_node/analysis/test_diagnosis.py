@@ -100,9 +100,9 @@ def test_silent_camera_ends_within_the_timeout() -> None:
 def test_bad_params_fail_before_the_camera_is_contacted() -> None:
     with silent_server() as port:
         started = time.monotonic()
-        with pytest.raises(ValueError, match="unknown check 'snow'"):
+        with pytest.raises(ValueError, match="unknown check 'sparkles'"):
             run_diagnosis(
-                f"rtsp://127.0.0.1:{port}/x", DiagnosisParams(checks=["snow"]), source_timeout=5
+                f"rtsp://127.0.0.1:{port}/x", DiagnosisParams(checks=["sparkles"]), source_timeout=5
             )
         with pytest.raises(ValueError, match="unknown threshold"):
             run_diagnosis(

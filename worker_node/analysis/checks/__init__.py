@@ -13,6 +13,7 @@ from worker_node.analysis.checks import (
     noise,
     occlusion,
     signal_loss,
+    snow,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "noise",
     "occlusion",
     "signal_loss",
+    "snow",
 ]
