@@ -17,6 +17,12 @@ DIAGNOSIS_CHECKS: tuple[tuple[str, str], ...] = (
     ("clarity", QT_TRANSLATE_NOOP("catalogue", "Clarity (blur)")),
     ("freeze", QT_TRANSLATE_NOOP("catalogue", "Frozen image")),
     ("signal_loss", QT_TRANSLATE_NOOP("catalogue", "Signal loss")),
+    ("blue_screen", QT_TRANSLATE_NOOP("catalogue", "Blue screen")),
+    ("color_cast", QT_TRANSLATE_NOOP("catalogue", "Colour cast")),
+    ("contrast", QT_TRANSLATE_NOOP("catalogue", "Contrast")),
+    ("noise", QT_TRANSLATE_NOOP("catalogue", "Noise")),
+    ("occlusion", QT_TRANSLATE_NOOP("catalogue", "Occlusion")),
+    ("snow", QT_TRANSLATE_NOOP("catalogue", "Snow (sparkling dots)")),
 )
 
 CHECK_HINTS: dict[str, str] = {
@@ -24,6 +30,12 @@ CHECK_HINTS: dict[str, str] = {
     "clarity": QT_TRANSLATE_NOOP("catalogue", "Out of focus or blurred picture"),
     "freeze": QT_TRANSLATE_NOOP("catalogue", "The picture does not change (needs several frames)"),
     "signal_loss": QT_TRANSLATE_NOOP("catalogue", "No stream, black or blue screen"),
+    "blue_screen": QT_TRANSLATE_NOOP("catalogue", 'Blue "no signal" screen instead of a picture'),
+    "color_cast": QT_TRANSLATE_NOOP("catalogue", "The picture is tinted one colour"),
+    "contrast": QT_TRANSLATE_NOOP("catalogue", "Flat, washed-out picture (fog, glare)"),
+    "noise": QT_TRANSLATE_NOOP("catalogue", "Grainy picture (high gain, failing sensor)"),
+    "occlusion": QT_TRANSLATE_NOOP("catalogue", "Part of the view blocked in front of the lens"),
+    "snow": QT_TRANSLATE_NOOP("catalogue", "Sparkling dots from a weak or disturbed signal"),
 }
 
 

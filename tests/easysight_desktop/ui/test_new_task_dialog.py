@@ -42,11 +42,22 @@ def checked(widget: QListWidget) -> list[str]:
 
 def test_the_catalogue_is_offered_and_preselection_applies(qtbot, plane) -> None:  # type: ignore[no-untyped-def]
     dialog = make_dialog(qtbot, plane, camera_ids=[2], group_ids=[])
-    assert check_names() == ("brightness", "clarity", "freeze", "signal_loss")
+    assert check_names() == (
+        "brightness",
+        "clarity",
+        "freeze",
+        "signal_loss",
+        "blue_screen",
+        "color_cast",
+        "contrast",
+        "noise",
+        "occlusion",
+        "snow",
+    )
     for name in check_names():
         assert dialog.findChild(QCheckBox, f"check_{name}").isChecked()
     assert checked(dialog.findChild(QListWidget, "newTaskCameraList")) == ["Yard  ·  North"]
-    assert dialog.findChild(QLabel, "newTaskSummary").text() == "1 camera · 4 checks"
+    assert dialog.findChild(QLabel, "newTaskSummary").text() == "1 camera · 10 checks"
     assert not dialog.isModal()
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.isEnabled()
@@ -70,7 +81,11 @@ async def test_ok_creates_the_tasks_with_the_chosen_parameters(qtbot, plane) -> 
         (
             "create_tasks",
             "diagnosis",
-            {"checks": ["brightness", "clarity", "signal_loss"], "frames": 8, "window_s": 4.0},
+            {
+                "checks": [name for name in check_names() if name != "freeze"],
+                "frames": 8,
+                "window_s": 4.0,
+            },
             [],
             [1],
             9,
