@@ -1,6 +1,7 @@
 """VQD accuracy: precision, recall and F1 per diagnosis check on a labelled clip set.
 
-    .venv/bin/python bench/vqd_accuracy.py [--workers 4] [--cache DIR] [--split test]
+    .venv/bin/python bench/vqd_accuracy.py [--workers 4] [--cache DIR] [--split tune]
+                                           [--checks clarity,freeze]
 
 The set (``bench/vqd_dataset.py``) is rendered from photographs bundled with scikit-image, cached
 under the temp dir by version. Every clip goes through the same code path as
@@ -13,6 +14,9 @@ worse (a check dropped by suppression did not fire). Checks listed as excused fo
 fault really is that symptom too) are left out of that check's figures on those clips. Faults
 whose check is not registered are reported "not implemented". Figures are printed for the
 ``tune`` and ``test`` photos; the RESULT line is on ``test`` only, over implemented checks.
+``--split tune`` diagnoses and prints the tune half only (no RESULT line): use it while setting
+thresholds. ``--checks`` runs and scores only the named checks (plus the suppressing
+``signal_loss`` and ``blue_screen``), for quick iterations on a few checks.
 """
 
 from __future__ import annotations
@@ -35,14 +39,17 @@ import vqd_dataset
 from vqd_dataset import FAULTS, Clip
 
 FIRES = {"warning", "error", "critical"}
+SUPPRESSING = ("signal_loss", "blue_screen")
 
 
-def diagnose(clips: list[Clip], workers: int) -> dict[str, dict[str, str]]:
+def diagnose(
+    clips: list[Clip], workers: int, checks: tuple[str, ...] = ()
+) -> dict[str, dict[str, str]]:
     """clip path -> {check: status} from run_diagnosis, as ``easysight-worker diagnose``."""
     from worker_node.analysis import run_diagnosis
     from worker_node.protocol.messages import DiagnosisParams
 
-    params = DiagnosisParams(checks=[], frames=5, window_s=2.0)
+    params = DiagnosisParams(checks=list(checks), frames=5, window_s=2.0)
 
     failures: list[str] = []
 
@@ -138,6 +145,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--cache", type=Path, default=None, help="dataset cache root")
+    parser.add_argument("--split", choices=("tune", "all"), default="all")
+    parser.add_argument("--checks", default="", help="comma-separated checks (default: all)")
     args = parser.parse_args()
 
     import cv2
@@ -147,10 +156,14 @@ def main() -> int:
 
     began = time.monotonic()
     clips = vqd_dataset.build(args.cache, workers=2)
+    if args.split == "tune":
+        clips = [c for c in clips if c.split == "tune"]
     built = time.monotonic()
-    statuses = diagnose(clips, args.workers)
+    chosen = tuple(c.strip() for c in args.checks.split(",") if c.strip())
+    run = (*SUPPRESSING, *(c for c in chosen if c not in SUPPRESSING)) if chosen else ()
+    statuses = diagnose(clips, args.workers, run)
     done = time.monotonic()
-    checks = known_checks()
+    checks = chosen or known_checks()
     print(
         f"dataset {vqd_dataset.VERSION}: {len(clips)} clips, built/loaded in {built - began:.1f} s;"
     )
@@ -159,6 +172,8 @@ def main() -> int:
     )
     report("tune (thresholds may be set on these)", [c for c in clips if c.split == "tune"],
            statuses, checks)  # fmt: skip
+    if args.split == "tune":
+        return 0
     test = report("test (held out: never tune on these)", [c for c in clips if c.split == "test"],
                   statuses, checks)  # fmt: skip
     print(

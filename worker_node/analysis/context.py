@@ -29,8 +29,15 @@ class FrameContext:
     One context belongs to one diagnosis on one thread; it is not shared between threads.
     """
 
-    def __init__(self, frames: Sequence[Image], offsets_s: Sequence[float] | None = None) -> None:
+    def __init__(
+        self,
+        frames: Sequence[Image],
+        offsets_s: Sequence[float] | None = None,
+        reference: Image | None = None,
+    ) -> None:
         self.frames: list[Image] = list(frames)
+        # The camera's stored reference view (BGR, thumbnail size), for scene_change.
+        self.reference = reference
         self.offsets_s: list[float] = (
             list(offsets_s) if offsets_s is not None else [0.0] * len(self.frames)
         )

@@ -9,7 +9,7 @@ from worker_node.analysis.context import FrameContext
 from worker_node.analysis.registry import plan_checks
 from worker_node.analysis.runner import run_checks
 from worker_node.analysis.scoring import worst
-from worker_node.analysis.snapshot import encode_thumbnail
+from worker_node.analysis.snapshot import decode_reference, encode_thumbnail
 from worker_node.protocol.messages import DiagnosisParams, DiagnosisResult
 from worker_node.sources import CancelFlag, SourceError, grab_frames
 
@@ -24,14 +24,18 @@ def run_diagnosis(
 ) -> DiagnosisResult:
     """Diagnose ``source_url``: blocking, thread-safe, bounded by ``source_timeout``.
 
-    ``params.checks`` empty means every registered check. Thresholds are the checks' defaults,
-    then ``site_thresholds``, then ``params.thresholds``. A source that yields no frame is a
-    critical ``signal_loss`` finding with the connection error, whatever checks were asked for:
-    the camera is never silently skipped. Raises :class:`ValueError` for unknown checks or
-    thresholds (before contacting the source) and
-    :class:`~worker_node.sources.SourceCancelled` when ``cancel`` is set.
+    The checks are ``params.checks``, else those of ``params.template``, else every registered
+    check. Thresholds are the checks' defaults, then ``site_thresholds``, then the template's,
+    then ``params.thresholds``. ``params.reference_jpeg`` is the camera's reference view.
+
+    A source that yields no frame is a critical ``signal_loss`` finding with the connection
+    error, whatever checks were asked for: the camera is never silently skipped.
+    Raises :class:`ValueError` for unknown checks, thresholds or template, or an undecodable
+    reference (before contacting the source), and :class:`~worker_node.sources.SourceCancelled`
+    when ``cancel`` is set.
     """
-    plan = plan_checks(params.checks, params.thresholds, site_thresholds)
+    plan = plan_checks(params.checks, params.thresholds, site_thresholds, params.template)
+    reference = decode_reference(params.reference_jpeg) if params.reference_jpeg else None
     try:
         frames = grab_frames(
             source_url,
@@ -43,7 +47,7 @@ def run_diagnosis(
     except SourceError as exc:
         finding = connection_lost(str(exc))
         return DiagnosisResult(overall=finding.status, checks=[finding])
-    ctx = FrameContext([f.image for f in frames], [f.offset_s for f in frames])
+    ctx = FrameContext([f.image for f in frames], [f.offset_s for f in frames], reference)
     results = run_checks(plan, ctx)
     snapshot = encode_thumbnail(frames[-1].image) if frames else None
     return DiagnosisResult(

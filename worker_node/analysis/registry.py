@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import TypeAlias
 
 from worker_node.analysis.context import FrameContext
+from worker_node.protocol.catalogue import template as find_template
 from worker_node.protocol.messages import CheckResult
 
 Thresholds: TypeAlias = Mapping[str, float]
@@ -98,13 +99,22 @@ def plan_checks(
     names: Iterable[str],
     overrides: Mapping[str, Mapping[str, float]] | None = None,
     site_defaults: Mapping[str, Mapping[str, float]] | None = None,
+    template: str | None = None,
 ) -> list[PlannedCheck]:
-    """Resolve requested checks (empty: all) and layer thresholds: check defaults, then
-    ``site_defaults`` (settings), then ``overrides`` (the task). Any unknown check or
-    threshold name is a :class:`ValueError` — a typo must not silently keep a default."""
-    requested = list(dict.fromkeys(n.strip() for n in names if n.strip())) or list(_CHECKS)
-    specs = [get_check(name) for name in requested]
-    layers = [site_defaults or {}, overrides or {}]
+    """Resolve requested checks and layer thresholds: check defaults, then ``site_defaults``
+    (settings), then the named ``template``'s, then ``overrides`` (the task).
+
+    The checks are ``names``, else the template's, else (both empty) every check. Any unknown
+    check, threshold or template name is a :class:`ValueError` — a typo must not silently
+    keep a default.
+    """
+    chosen = find_template(template) if template else None
+    requested = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    if not requested and chosen is not None:
+        requested = list(chosen.checks)
+    specs = [get_check(name) for name in requested or list(_CHECKS)]
+    template_layer = chosen.thresholds if chosen is not None else {}
+    layers = [site_defaults or {}, template_layer, overrides or {}]
     for layer in layers:
         for check_name, values in layer.items():
             spec = get_check(check_name)

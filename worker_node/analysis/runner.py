@@ -16,16 +16,21 @@ from collections.abc import Sequence
 from worker_node.analysis.context import FrameContext
 from worker_node.analysis.registry import PlannedCheck
 from worker_node.analysis.scoring import scored
+from worker_node.protocol.catalogue import SUPPRESSED_FACT, word
 from worker_node.protocol.messages import CheckResult
 
 NOT_ASSESSED_SCORE = 50.0
-SUPPRESSED_NOTE = "; other checks suppressed"
 
 
 def not_assessed(name: str, needed: int, got: int) -> CheckResult:
     """The result of a check that cannot judge from ``got`` frames."""
-    frames = "frame" if needed == 1 else "frames"
-    return scored(name, NOT_ASSESSED_SCORE, f"not assessed: needs {needed} {frames}, got {got}")
+    return scored(name, NOT_ASSESSED_SCORE, "not_assessed", {"needed": needed, "got": got})
+
+
+def _mark_suppressing(result: CheckResult) -> CheckResult:
+    facts = {**result.facts, SUPPRESSED_FACT: 1.0}
+    message = word(result.type, result.code, facts) if result.code else result.message
+    return result.model_copy(update={"facts": facts, "message": message})
 
 
 def run_checks(plan: Sequence[PlannedCheck], ctx: FrameContext) -> list[CheckResult]:
@@ -39,8 +44,7 @@ def run_checks(plan: Sequence[PlannedCheck], ctx: FrameContext) -> list[CheckRes
     if found:
         if others:
             for name in found:
-                note = results[name].message + SUPPRESSED_NOTE
-                results[name] = results[name].model_copy(update={"message": note})
+                results[name] = _mark_suppressing(results[name])
         return [results[p.spec.name] for p in plan if p.spec.name in found]
     for planned in others:
         results[planned.spec.name] = _evaluate(planned, ctx)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from worker_node.protocol.catalogue import Facts, word
 from worker_node.protocol.messages import CheckResult, CheckStatus
 
 # Lower bound of each band, best first (DESIGN §5).
@@ -45,18 +46,28 @@ def ramp(value: float, knots: Sequence[tuple[float, float]]) -> float:
 def scored(
     check: str,
     score: float,
-    message: str,
+    code: str,
+    facts: Facts | None = None,
     *,
     value: float | None = None,
     threshold: float | None = None,
 ) -> CheckResult:
-    """A result whose status is derived from its score (rounded to one decimal first)."""
+    """A result whose status is derived from its score (rounded to one decimal first).
+
+    ``code`` names the finding in the check catalogue (``worker_node/protocol/checks``), which
+    words it with ``facts``: in English here, in the operator's language on the console.
+    """
     score = round(min(100.0, max(0.0, score)), 1)
+    facts = {
+        k: (round(float(v), 3) if not isinstance(v, str) else v) for k, v in (facts or {}).items()
+    }
     return CheckResult(
         type=check,
         score=score,
         status=status_for(score),
         value=None if value is None else round(float(value), 3),
         threshold=threshold,
-        message=message,
+        message=word(check, code, facts),
+        code=code,
+        facts=facts,
     )

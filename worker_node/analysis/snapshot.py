@@ -33,3 +33,15 @@ def encode_thumbnail(image: Image, size: int = THUMBNAIL_SIZE) -> str | None:
         if len(text) <= MAX_SNAPSHOT_B64:
             return text
     return None
+
+
+def decode_reference(text: str) -> Image:
+    """The BGR image of a base64 JPEG reference; :class:`ValueError` if it is not one."""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise ValueError("reference_jpeg is not valid base64") from None
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError("reference_jpeg is not a decodable JPEG image")
+    return np.asarray(image, dtype=np.uint8)

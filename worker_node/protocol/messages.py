@@ -66,6 +66,11 @@ class DiagnosisParams(WireModel):
     thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
     frames: int = Field(default=5, ge=0, le=250)
     window_s: float = Field(default=2.0, ge=0, le=120)
+    reference_jpeg: str | None = Field(
+        default=None,
+        max_length=MAX_SNAPSHOT_B64,
+        description="base64 JPEG of the camera's reference view, for scene_change",
+    )
 
 
 class AiServiceParams(WireModel):
@@ -145,7 +150,11 @@ class CheckResult(WireModel):
     status: CheckStatus
     value: float | None = None
     threshold: float | None = None
-    message: str = ""
+    message: str = Field(default="", description="the finding in English")
+    code: str | None = Field(default=None, description="finding code in the check catalogue")
+    facts: dict[str, float | str] = Field(
+        default_factory=dict, description="the figures the catalogue's wording fills in"
+    )
 
 
 class DiagnosisResult(WireModel):

@@ -39,7 +39,7 @@ def test_lost_red_channel_reads_cyan(check: Evaluate, kind: str) -> None:
     result = check("color_cast", [_without(f, 2) for f in scenes.healthy_kinds()[kind]])
     assert result.status in ("warning", "error")
     assert result.threshold == 65
-    assert result.message.startswith("cyan colour cast: channel deviation")
+    assert result.message.startswith("cyan colour cast: deviation")
 
 
 def test_lost_blue_channel_reads_yellow(check: Evaluate) -> None:

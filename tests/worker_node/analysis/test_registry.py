@@ -18,6 +18,7 @@ from worker_node.analysis import (
     run_checks,
     scored,
 )
+from worker_node.analysis.scoring import status_for
 from worker_node.protocol.messages import CheckResult
 
 
@@ -82,7 +83,8 @@ def test_a_new_check_is_one_decorated_function() -> None:
         """Too much red."""
         red = float(ctx.small[-1][:, :, 2].mean())
         score = 100.0 if red <= t["max_red"] else 30.0
-        return scored("redness", score, f"red {red:.0f}", value=red, threshold=t["max_red"])
+        status = status_for(score)
+        return CheckResult(type="redness", score=score, status=status, threshold=t["max_red"])
 
     assert "redness" in known_checks()
     plan = plan_checks(["redness"], {"redness": {"max_red": 10}})

@@ -43,9 +43,11 @@ SAMPLES: dict[str, VersionedMessage] = {
         camera=CAMERA,
         params=DiagnosisParams(
             checks=["brightness", "clarity", "freeze", "signal_loss"],
+            template="quick",
             thresholds={"brightness": {"min": 30, "max": 220}},
             frames=5,
             window_s=2.0,
+            reference_jpeg="/9j/4AAQSkZJRg==",
         ),
     ),
     "task_ai_service": TaskMessage(
@@ -83,7 +85,9 @@ SAMPLES: dict[str, VersionedMessage] = {
                     status="warning",
                     value=24.5,
                     threshold=30,
-                    message="Image is dark (mean grey 24.5, expected 30-220)",
+                    message="too dark: mean grey 24 (normal 30–220)",
+                    code="too_dark",
+                    facts={"value": 24.5, "low": 30, "high": 220},
                 )
             ],
             snapshot_jpeg="/9j/4AAQSkZJRg==",

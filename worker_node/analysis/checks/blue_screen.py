@@ -53,17 +53,13 @@ def blue_screen(ctx: FrameContext, t: Thresholds) -> CheckResult:
     60 × the share with a picture (intermittent: warning to critical).
     """
     if not ctx.frames:
-        return scored(NAME, 100.0, "no frames to inspect")
+        return scored(NAME, 100.0, "no_frames")
     blue = sum(is_blue_screen(image, t) for image in ctx.small)
     total = len(ctx)
     percent = 100.0 * blue / total
+    facts = {"blue": blue, "total": total}
     if blue == 0:
-        frames = "frame" if total == 1 else f"all {total} frames"
-        return scored(NAME, 100.0, f"picture, no blue screen, in {frames}", value=percent)
+        return scored(NAME, 100.0, "clear", facts, value=percent)
     score = 60.0 * (total - blue) / total
-    if blue == total:
-        what = "the frame is" if total == 1 else f"all {total} frames are"
-        message = f"blue screen (no video input): {what} flat blue"
-    else:
-        message = f"intermittent blue screen: {blue} of {total} frames flat blue"
-    return scored(NAME, score, message, value=percent)
+    code = "intermittent" if blue < total else "blue" if total > 1 else "blue_frame"
+    return scored(NAME, score, code, facts, value=percent)

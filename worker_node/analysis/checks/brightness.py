@@ -27,12 +27,11 @@ def brightness(ctx: FrameContext, t: Thresholds) -> CheckResult:
     margin = (high - low) / 4
     knots = [(0.0, 0.0), (low, 60.0), (low + margin, 100.0), (high - margin, 100.0)]
     score = ramp(value, [*knots, (high, 60.0), (255.0, 0.0)])
-    normal = f"(normal {low:g}–{high:g})"
     if value < low:
-        verdict, threshold = "too dark", low
+        code, threshold = "too_dark", low
     elif value > high:
-        verdict, threshold = "too bright", high
+        code, threshold = "too_bright", high
     else:
-        verdict, threshold = "brightness normal", low if value - low < high - value else high
-    message = f"{verdict}: mean grey {value:.0f} {normal}"
-    return scored("brightness", score, message, value=value, threshold=threshold)
+        code, threshold = "normal", low if value - low < high - value else high
+    facts = {"value": value, "low": low, "high": high}
+    return scored("brightness", score, code, facts, value=value, threshold=threshold)

@@ -50,10 +50,6 @@ def clarity(ctx: FrameContext, t: Thresholds) -> CheckResult:
     low, good = t["min_variance"], t["good_variance"]
     value = float(np.median([laplacian_variance(tiles) for tiles in ctx.native_tiles]))
     score = ramp(value, [(0.0, 0.0), (low, 60.0), (good, 100.0)])
-    if value < low:
-        message = f"blurred or out of focus: sharpness {value:.0f} (normal ≥ {low:g})"
-    elif value < good:
-        message = f"sharpness acceptable: {value:.0f} (sharp ≥ {good:g})"
-    else:
-        message = f"sharp picture: sharpness {value:.0f}"
-    return scored("clarity", score, message, value=value, threshold=low)
+    code = "blurred" if value < low else "acceptable" if value < good else "sharp"
+    facts = {"value": value, "low": low, "good": good}
+    return scored("clarity", score, code, facts, value=value, threshold=low)

@@ -54,8 +54,5 @@ def color_cast(ctx: FrameContext, t: Thresholds) -> CheckResult:
     value, tint = measured[(len(measured) - 1) // 2]
     knots = [(0.0, 100.0), (limit / 2, 100.0), (limit, 60.0), (1.5 * limit, 20.0), (2 * limit, 0.0)]
     score = ramp(value, knots)
-    if value > limit:
-        message = f"{tint} colour cast: channel deviation {value:.0f} (normal ≤ {limit:g})"
-    else:
-        message = f"colour balance normal: channel deviation {value:.0f} (≤ {limit:g})"
-    return scored(NAME, score, message, value=value, threshold=limit)
+    code = f"cast_{tint}" if value > limit else "normal"
+    return scored(NAME, score, code, {"value": value, "limit": limit}, value=value, threshold=limit)

@@ -47,8 +47,5 @@ def contrast(ctx: FrameContext, t: Thresholds) -> CheckResult:
     low, good = t["min_std"], t["good_std"]
     value = float(np.median([grey_spread(grey) for grey in ctx.grey]))
     score = ramp(value, [(0.0, 0.0), (low, 60.0), (good, 100.0)])
-    if value < low:
-        message = f"low contrast (fog, glare or washed out): spread {value:.0f} (normal ≥ {low:g})"
-    else:
-        message = f"contrast normal: spread {value:.0f} (≥ {low:g})"
-    return scored(NAME, score, message, value=value, threshold=low)
+    code = "low" if value < low else "normal"
+    return scored(NAME, score, code, {"value": value, "low": low}, value=value, threshold=low)

@@ -43,11 +43,12 @@ def freeze(ctx: FrameContext, t: Thresholds) -> CheckResult:
     value = max(means)
     span = ctx.offsets_s[-1] - ctx.offsets_s[0]
     if unchanged == pairs:
-        how = "identical" if value == 0 else f"nearly identical (difference {value:.2f})"
-        message = f"frozen: {len(ctx)} frames over {span:.1f} s are {how}"
-        return scored("freeze", FROZEN_SCORE, message, value=value, threshold=t["max_mean_diff"])
+        code = "frozen" if value == 0 else "nearly_frozen"
+        facts = {"frames": len(ctx), "span": span, "value": value}
+        return scored(
+            "freeze", FROZEN_SCORE, code, facts, value=value, threshold=t["max_mean_diff"]
+        )
     score = 100.0 - 30.0 * unchanged / pairs
-    message = "picture changes between frames"
-    if unchanged:
-        message += f"; {unchanged} of {pairs} intervals unchanged (static scene or stutter?)"
-    return scored("freeze", score, message, value=value, threshold=t["max_mean_diff"])
+    code = "stutter" if unchanged else "changing"
+    facts = {"unchanged": unchanged, "pairs": pairs}
+    return scored("freeze", score, code, facts, value=value, threshold=t["max_mean_diff"])

@@ -61,8 +61,5 @@ def noise(ctx: FrameContext, t: Thresholds) -> CheckResult:
     value = float(np.median([noise_sigma(tiles) for tiles in ctx.native_tiles]))
     knots = [(0.0, 100.0), (good, 100.0), (limit, 60.0), (2 * limit, 20.0), (3 * limit, 0.0)]
     score = ramp(value, knots)
-    if value > limit:
-        message = f"noisy picture: noise level {value:.1f} (normal ≤ {limit:g})"
-    else:
-        message = f"noise level normal: {value:.1f} (≤ {limit:g})"
-    return scored(NAME, score, message, value=value, threshold=limit)
+    code = "noisy" if value > limit else "normal"
+    return scored(NAME, score, code, {"value": value, "limit": limit}, value=value, threshold=limit)

@@ -59,9 +59,5 @@ def occlusion(ctx: FrameContext, t: Thresholds) -> CheckResult:
     value = float(np.median([covered_percent(grey, t) for grey in ctx.grey]))
     knots = [(0.0, 100.0), (min(10.0, limit / 2), 100.0), (limit, 60.0), (2 * limit, 20.0)]
     score = ramp(value, [*knots, (3 * limit, 0.0)])
-    if value > limit:
-        message = f"view blocked: {value:.0f} % covered by a dark, featureless patch"
-        message += f" (normal ≤ {limit:g} %)"
-    else:
-        message = f"view clear: {value:.0f} % covered (≤ {limit:g} %)"
-    return scored(NAME, score, message, value=value, threshold=limit)
+    code = "blocked" if value > limit else "clear"
+    return scored(NAME, score, code, {"value": value, "limit": limit}, value=value, threshold=limit)

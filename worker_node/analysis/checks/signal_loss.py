@@ -26,7 +26,7 @@ def _validate(t: Thresholds) -> None:
 
 def connection_lost(message: str) -> CheckResult:
     """The finding for a source that gave no frame at all: critical, score 0."""
-    return scored(NAME, 0.0, message)
+    return scored(NAME, 0.0, "unreachable", {"error": message})
 
 
 def has_no_picture(grey: Image, t: Thresholds) -> bool:
@@ -54,16 +54,13 @@ def signal_loss(ctx: FrameContext, t: Thresholds) -> CheckResult:
     lost: 60 × the share with a picture (intermittent loss: warning to critical).
     """
     if not ctx.frames:
-        return scored(NAME, 100.0, "source reachable (no frames requested)")
+        return scored(NAME, 100.0, "no_frames_requested")
     lost = sum(has_no_picture(grey, t) for grey in ctx.grey)
     total = len(ctx)
     percent = 100.0 * lost / total
+    facts = {"lost": lost, "total": total}
     if lost == 0:
-        return scored(NAME, 100.0, f"picture present in all {total} frames", value=percent)
+        return scored(NAME, 100.0, "present", facts, value=percent)
     score = 60.0 * (total - lost) / total
-    if lost == total:
-        message = f"no picture: {'the frame is' if total == 1 else f'all {total} frames are'} "
-        message += "black or uniform"
-    else:
-        message = f"intermittent loss: {lost} of {total} frames black or uniform"
-    return scored(NAME, score, message, value=percent)
+    code = "intermittent" if lost < total else "lost" if total > 1 else "lost_frame"
+    return scored(NAME, score, code, facts, value=percent)

@@ -63,8 +63,5 @@ def snow(ctx: FrameContext, t: Thresholds) -> CheckResult:
     )
     knots = [(0.0, 100.0), (good, 100.0), (limit, 60.0), (2 * limit, 20.0), (3 * limit, 0.0)]
     score = ramp(value, knots)
-    if value > limit:
-        message = f"snow (sparkling dots): {value:.2f} % of pixels (normal ≤ {limit:g} %)"
-    else:
-        message = f"no snow: {value:.2f} % sparkling pixels (≤ {limit:g} %)"
-    return scored(NAME, score, message, value=value, threshold=limit)
+    code = "snow" if value > limit else "clear"
+    return scored(NAME, score, code, {"value": value, "limit": limit}, value=value, threshold=limit)
