@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     submit = commands.add_parser("submit", help="create a diagnosis task and send it now")
     submit.add_argument("--camera", required=True, action="append", help="camera name or URL")
     submit.add_argument("--checks", help="comma-separated checks (default: all)")
+    submit.add_argument("--template", help="a named template of checks, e.g. quick or nightly")
     submit.add_argument("--priority", type=int, default=0, choices=range(11), metavar="0-10")
     submit.add_argument("--frames", type=int, default=5)
     submit.add_argument("--wait", action="store_true", help="wait for the results and print them")

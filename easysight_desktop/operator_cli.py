@@ -17,6 +17,7 @@ from easysight_desktop.control.db.database import DatabaseUnavailable
 from easysight_desktop.control.events import Event, TasksChanged
 from easysight_desktop.control.plane import ControlPlane
 from easysight_desktop.control.views import FINAL_STATES, CameraInput, StatusReport, TaskView
+from worker_node.protocol import catalogue
 from worker_node.settings import Settings
 
 CONNECT_TIMEOUT_S = 10.0
@@ -76,6 +77,12 @@ async def submit(settings: Settings, args: argparse.Namespace) -> int:
     params: dict[str, object] = {"frames": args.frames}
     if args.checks:
         params["checks"] = [c.strip() for c in args.checks.split(",") if c.strip()]
+    if args.template:
+        try:
+            params["template"] = catalogue.template(args.template).name
+        except catalogue.CatalogueError as exc:
+            print(f"easysight-console: {exc}", file=sys.stderr)
+            return 2
     plane = ControlPlane(settings, supervise=False)
     finished: dict[UUID, TaskView] = {}
     sent: set[UUID] = set()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.handlers import noop
+from worker_node.protocol import TaskMessage, decode
 
 pytestmark = pytest.mark.broker
 
@@ -84,6 +85,25 @@ async def test_submit_unknown_camera_name_is_a_clear_error(namespace, tmp_path) 
     assert err.strip() == (
         "easysight-console: no camera named 'Nowhere' (give a URL to register a new one)"
     )
+
+
+async def test_submit_with_a_template_sends_it_in_the_task(namespace, tmp_path, client) -> None:
+    args = ("submit", "--camera", "noop://cam-10", "--template", "quick")
+    code, out, err = await console(namespace, tmp_path, *args)
+    assert code == 0, err
+    queue = client.declared.queues[client.declared.topology.task_queue("diagnosis")]
+    message = await queue.get(timeout=10)
+    await message.ack()
+    task = decode(message.body, message.type, TaskMessage)
+    assert str(task.task_id) == out.strip()
+    assert task.params.template == "quick" and task.params.checks == []
+
+
+async def test_submit_unknown_template_is_a_clear_error(namespace, tmp_path) -> None:
+    args = ("submit", "--camera", "noop://cam-9", "--template", "weekly")
+    code, _, err = await console(namespace, tmp_path, *args)
+    assert code == 2
+    assert err.startswith("easysight-console: unknown template 'weekly'; known templates: ")
 
 
 async def test_submit_without_wait_prints_the_task_ids_once_sent(namespace, tmp_path) -> None:
