@@ -61,6 +61,10 @@ def run_worker(args: argparse.Namespace) -> int:
             max_concurrent_tasks=args.max_concurrent_tasks,
             kinds=args.kinds,
         )
+        if "diagnosis" in settings.kinds:
+            from worker_node.handlers import check_thresholds
+
+            check_thresholds(settings)
     except SettingsError as exc:
         print(f"easysight-worker: {exc}", file=sys.stderr)
         return 2

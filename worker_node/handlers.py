@@ -10,9 +10,22 @@ import threading
 
 from worker_node.protocol import DiagnosisParams, TaskMessage
 from worker_node.runtime.execution import Handler, Payload, TaskError
-from worker_node.settings import Settings
+from worker_node.settings import Settings, SettingsError
 
 SUPPORTED_KINDS = ("diagnosis",)
+
+
+def check_thresholds(settings: Settings) -> None:
+    """Refuse site thresholds that name an unknown check or threshold, before serving.
+
+    A typo in the config must stop the worker at start, not fail every task it takes.
+    """
+    from worker_node.analysis import plan_checks
+
+    try:
+        plan_checks([], site_defaults=settings.thresholds)
+    except ValueError as exc:
+        raise SettingsError(f"setting thresholds: {exc}") from None
 
 
 def make_handler(settings: Settings) -> Handler:
@@ -26,7 +39,11 @@ def make_handler(settings: Settings) -> Handler:
             source = task.camera.url
             try:
                 return run_diagnosis(
-                    source, task.params, source_timeout=settings.source_timeout, cancel=cancel
+                    source,
+                    task.params,
+                    source_timeout=settings.source_timeout,
+                    cancel=cancel,
+                    site_thresholds=settings.thresholds,
                 )
             except ValueError as exc:  # bad check names or thresholds in the task
                 raise TaskError("bad_params", str(exc)) from None

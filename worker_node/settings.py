@@ -8,6 +8,7 @@ in code is the local ``guest`` default; URLs are masked with :func:`mask_url` wh
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import re
 import socket
@@ -70,6 +71,10 @@ class Settings(BaseModel):
     task_timeout: float = Field(default=300.0, gt=0, le=86400)
     source_timeout: float = Field(default=10.0, gt=0, le=300)
     shutdown_grace: float = Field(default=30.0, ge=0, le=3600)
+    # Site-wide diagnosis thresholds over the checks' defaults (TOML: [thresholds.brightness]
+    # min_mean = 20; environment: JSON). Templates and a task's own thresholds still win. The
+    # names are checked against the registered checks when a worker starts.
+    thresholds: dict[str, dict[str, float]] = Field(default_factory=dict)
     log_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_log_dir(APP_NAME)))
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
@@ -98,6 +103,16 @@ class Settings(BaseModel):
         return (
             [v.strip() for v in value.split(",") if v.strip()] if isinstance(value, str) else value
         )
+
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _thresholds_json(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            raise ValueError('must be JSON like {"brightness": {"min_mean": 20}}') from None
 
     @property
     def safe_rabbitmq_url(self) -> str:

@@ -100,3 +100,32 @@ def test_cli_reports_a_wrong_setting_in_one_line() -> None:
         "easysight-worker: setting queue_type (from EASYSIGHT_QUEUE_TYPE): "
         "Input should be 'classic' or 'quorum'"
     ]
+
+
+def test_site_thresholds_from_file_and_environment(tmp_path: Path) -> None:
+    config = tmp_path / "easysight.toml"
+    config.write_text("[thresholds.brightness]\nmin_mean = 20\n")
+    assert Settings.load(config, environ={}).thresholds == {"brightness": {"min_mean": 20.0}}
+    env = {"EASYSIGHT_THRESHOLDS": '{"clarity": {"min_variance": 80}}'}
+    assert Settings.load(environ=env).thresholds == {"clarity": {"min_variance": 80.0}}
+    with pytest.raises(SettingsError, match=r"thresholds \(from EASYSIGHT_THRESHOLDS\): .*JSON"):
+        Settings.load(environ={"EASYSIGHT_THRESHOLDS": "brightness=20"})
+
+
+def test_worker_refuses_an_unknown_threshold_at_start(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "worker_node.cli", "run"],
+        env={
+            "EASYSIGHT_THRESHOLDS": '{"brightness": {"min_mena": 20}}',
+            "EASYSIGHT_LOG_DIR": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "easysight-worker: setting thresholds: unknown threshold 'min_mena' for check "
+        "'brightness'; known: min_mean, max_mean"
+    ]
