@@ -1,8 +1,10 @@
-"""freeze: identical frames over the window; noise, clocks and motion are life."""
+"""freeze: identical or merely re-encoded frames; noise, clocks and motion are life."""
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+import pytest
 
 from tests.worker_node.analysis import scenes
 from tests.worker_node.analysis.conftest import Evaluate
@@ -69,6 +71,46 @@ def test_a_resolution_change_is_not_a_freeze(check: Evaluate) -> None:
 
 def test_thresholds_can_ignore_local_changes(check: Evaluate) -> None:
     # e.g. a site whose cameras burn in a clock that keeps ticking when the picture freezes
-    result = check("freeze", scenes.ticking_clock(3), {"max_pixel_diff": 255, "max_mean_diff": 0.5})
+    result = check("freeze", scenes.ticking_clock(3), {"max_local_diff": 255, "max_mean_diff": 0.5})
     assert result.status == "critical"
     assert "nearly identical" in result.message
+
+
+def _reencode(frame: np.ndarray, quality: int) -> np.ndarray:
+    ok, data = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return cv2.imdecode(data, cv2.IMREAD_COLOR)
+
+
+def test_frozen_picture_with_a_key_frame_in_the_window_is_frozen(check: Evaluate) -> None:
+    # an H.264 stream of a still image: P-frames repeat it exactly, the next key picture
+    # re-quantises it, so one interval differs slightly (spread thinly, no structure)
+    still = _reencode(scenes.frozen(1)[0], 80)
+    frames = [still, still, still, still, _reencode(scenes.frozen(1)[0], 70)]
+    result = check("freeze", frames, offsets=[0, 0.5, 1, 1.5, 2])
+    assert result.status == "critical"
+    assert result.value > 0.1  # "every interval unchanged" would have called it live
+    assert result.code == "reencoded"
+    assert "3 of 4 intervals are identical" in result.message
+
+
+def test_static_scene_with_repeated_frames_is_not_frozen(check: Evaluate) -> None:
+    # a 1 fps camera sampled every 0.5 s: every other interval repeats, the rest carry noise
+    live = scenes.static_noisy(3, sigma=1.0)
+    result = check("freeze", [live[0], live[0], live[1], live[1], live[2]])
+    assert result.status == "normal"
+    assert result.code == "stutter"
+
+
+def test_one_real_change_among_repeated_frames_is_not_frozen(check: Evaluate) -> None:
+    # repeated frames, then something moves: the stream is alive (it stuttered)
+    frames = scenes.frozen(5)
+    cv2.circle(frames[-1], (320, 180), 20, (0, 0, 255), -1)
+    result = check("freeze", frames)
+    assert result.status == "normal"
+    assert "3 of 4 intervals unchanged" in result.message
+
+
+def test_bad_thresholds_are_refused(check: Evaluate) -> None:
+    with pytest.raises(ValueError, match="min_unchanged_share"):
+        check("freeze", scenes.frozen(3), {"min_unchanged_share": 0})
