@@ -6,8 +6,9 @@
 The set (``bench/vqd_dataset.py``) is rendered from photographs bundled with scikit-image, cached
 under the temp dir by version. Every clip goes through the same code path as
 ``easysight-worker diagnose FILE``: :func:`worker_node.analysis.run_diagnosis` with
-``DiagnosisParams(checks=[] (all), frames=5, window_s=2.0)``, called in a thread pool as the CLI
-does (the function, not a subprocess, so that no per-process start-up is measured).
+``DiagnosisParams(checks=[] (all), frames=5, window_s=2.0, reference_jpeg=…)``, called in a thread
+pool as the CLI does (the function, not a subprocess, so that no per-process start-up is
+measured). ``reference_jpeg`` is the clip's stored reference view, sent as a worker gets it.
 
 A clip is positive for check X when it carries a fault of X; X fires when its status is warning or
 worse (a check dropped by suppression did not fire). Checks listed as excused for a fault (the
@@ -22,6 +23,7 @@ thresholds. ``--checks`` runs and scores only the named checks (plus the suppres
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import sys
 import time
@@ -49,11 +51,15 @@ def diagnose(
     from worker_node.analysis import run_diagnosis
     from worker_node.protocol.messages import DiagnosisParams
 
-    params = DiagnosisParams(checks=list(checks), frames=5, window_s=2.0)
-
     failures: list[str] = []
 
     def one(clip: Clip) -> tuple[str, dict[str, str]]:
+        reference = None
+        if clip.reference:
+            reference = base64.b64encode(Path(clip.reference).read_bytes()).decode("ascii")
+        params = DiagnosisParams(
+            checks=list(checks), frames=5, window_s=2.0, reference_jpeg=reference
+        )
         try:
             result = run_diagnosis(clip.path, params, source_timeout=10.0)
         except Exception as exc:  # a check under development may raise: count it, go on

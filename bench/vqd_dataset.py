@@ -7,12 +7,22 @@ clips vary the crop, zoom, noise, motion and codec; fault clips inject one fault
 catalogue at two severities, ``obvious`` and ``moderate``. Everything is seeded: the same
 version string gives the same clips.
 
+Every clip also has a REFERENCE view next to it (``<stem>.ref.jpg``, :attr:`Clip.reference`): the
+same scene and crop (the same :class:`Scene`, built from the same seed) rendered healthy at
+another moment, under slightly different light and with its own sensor noise, and encoded as the
+console stores one (:func:`worker_node.analysis.snapshot.encode_thumbnail`). The benchmark sends
+it with every diagnosis, as a worker does, for ``scene_change``. The ``scene_change`` fault is the
+camera turned by 45 % (obvious) or 20 % (moderate) of the picture width for the whole clip.
+Clip sets built before references existed are completed in place (:func:`build`): the missing
+references are added and only the ``scene_change`` clips are rendered again.
+
 Split: by source photograph, so no photo is in both halves. ``tune`` photos may be looked at
 while setting thresholds; ``test`` photos must not be (the benchmark's RESULT is on them only).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -29,6 +39,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 VERSION = "vqd-2"
+# The parts added to VERSION's clip set later, completed in place by build(): reference views,
+# and scene_change clips turned for the whole clip (they used to turn halfway through).
+REFERENCE_VERSION = "ref-1"
 # 480×270 (a camera sub-stream size): the bundled photos are 384–741 px wide, and at 640×360
 # most would be upscaled 1.3–1.8×, which softens them as no real camera picture is.
 WIDTH, HEIGHT, FPS, SECONDS = 480, 270, 10, 2.5
@@ -81,6 +94,10 @@ EXCUSED: dict[str, tuple[str, ...]] = {
     "noise": ("snow",),
     "mosaic": ("flower_screen", "clarity", "focus_blur"),
     "flower_screen": ("mosaic",),
+    # A hand over the lens really does change what the camera sees: the reference's view is
+    # half hidden, so a scene_change finding on it is no error. Lighting, quality, shake and
+    # freeze faults are NOT excused: the camera still looks at its reference scene.
+    "occlusion": ("scene_change",),
 }
 SEVERITIES = ("obvious", "moderate")
 
@@ -98,6 +115,7 @@ class Clip:
     excused: tuple[str, ...] = ()
     codec: str = "h264"
     extra: dict[str, float] = field(default_factory=dict)
+    reference: str = ""  # the reference view's JPEG file ("" in sets built before references)
 
 
 def available_photos() -> list[tuple[str, str, Image]]:
@@ -363,9 +381,13 @@ def _fault_renderer(
 
         return dirty
     if fault == "scene_change":
-        shift = (0.45 if ob else 0.2) * WIDTH
-        return lambda t, i: scene.sensor(scene.view(t, shift if t >= 1.0 else 0.0, 0.0))
+        shift = TURNS[severity] * WIDTH
+        return lambda t, i: scene.sensor(scene.view(t, shift, 0.0))
     raise ValueError(f"unknown fault {fault!r}")
+
+
+# scene_change: how far the camera is turned, as a share of the picture width.
+TURNS = {"obvious": 0.45, "moderate": 0.2}
 
 
 def _encode(path: Path, frames: list[Image], codec: str) -> None:
@@ -392,20 +414,66 @@ def _plan(photos: list[tuple[str, str, Image]]) -> list[tuple[str, str, str, str
     return plan
 
 
-def _render(
-    out_dir: Path, photo: Image, name: str, split: str, fault: str, severity: str, variant: int
-) -> Clip:
-    key = f"{VERSION}/{name}/{fault}/{severity}/{variant}"
+def _key(name: str, fault: str, severity: str, variant: int) -> str:
+    return f"{VERSION}/{name}/{fault}/{severity}/{variant}"
+
+
+def _stem(name: str, fault: str, severity: str, variant: int) -> str:
+    return f"{name}__{fault}__{severity or 'none'}__{variant}"
+
+
+def _scene(photo: Image, key: str) -> tuple[Scene, np.random.Generator, bool, str]:
+    """The clip's scene and its random stream, exactly as the clip was first drawn."""
     rng = np.random.default_rng(zlib.crc32(key.encode()))
     moving = bool(rng.random() < 0.5)
     codec = "h264" if rng.random() < 0.6 else "mjpeg"
-    scene = Scene(photo, rng, moving=moving)
+    return Scene(photo, rng, moving=moving), rng, moving, codec
+
+
+def _write_reference(out_dir: Path, photo: Image, key: str, stem: str) -> Path:
+    """The clip's reference view: its scene rendered healthy at another moment (its own noise,
+    light within ±15 %, the mover wherever it then is), stored as the console stores one."""
+    from worker_node.analysis.snapshot import encode_thumbnail
+
+    scene, _, _, _ = _scene(photo, key)
+    scene.rng = np.random.default_rng(zlib.crc32(f"{REFERENCE_VERSION}/{key}".encode()))
+    shape = (HEIGHT + 32, WIDTH + 32, 3)
+    scene.noise_bank = [scene.rng.standard_normal(shape, dtype=np.float32)]
+    moment = float(scene.rng.uniform(10.0, 60.0))
+    gain = float(scene.rng.uniform(0.85, 1.15))
+    view = np.clip(scene.view(moment).astype(np.float32) * gain, 0, 255).astype(np.uint8)
+    text = encode_thumbnail(scene.sensor(view))
+    assert text is not None
+    path = out_dir / f"{stem}.ref.jpg"
+    _write_atomically(path, base64.b64decode(text))
+    return path
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Readers (other benchmark runs) see the old file or the new one, never half of one."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def _render(
+    out_dir: Path, photo: Image, name: str, split: str, fault: str, severity: str, variant: int
+) -> Clip:
+    key = _key(name, fault, severity, variant)
+    scene, rng, moving, codec = _scene(photo, key)
     render = _fault_renderer(fault, severity, scene, rng)
     count = int(FPS * SECONDS)
     frames = [render(i / FPS, i) for i in range(count)]
-    stem = f"{name}__{fault}__{severity or 'none'}__{variant}"
-    path = out_dir / f"{stem}.{'mp4' if codec == 'h264' else 'avi'}"
-    _encode(path, frames, codec)
+    stem = _stem(name, fault, severity, variant)
+    suffix = "mp4" if codec == "h264" else "avi"
+    path = out_dir / f"{stem}.{suffix}"
+    partial = out_dir / f".{stem}.{os.getpid()}.part.{suffix}"  # ffmpeg picks the container
+    _encode(partial, frames, codec)
+    os.replace(partial, path)
+    reference = _write_reference(out_dir, photo, key, stem)
+    extra = {"moving": float(moving), "noise_sigma": round(scene.noise_sigma, 2)}
+    if fault == "scene_change":
+        extra["turn"] = TURNS[severity]
     return Clip(
         path=str(path),
         photo=name,
@@ -415,12 +483,57 @@ def _render(
         positives=FAULTS.get(fault, ()),
         excused=EXCUSED.get(fault, ()),
         codec=codec,
-        extra={"moving": float(moving), "noise_sigma": round(scene.noise_sigma, 2)},
+        extra=extra,
+        reference=str(reference),
     )
 
 
+def _stale(clip: Clip) -> bool:
+    """A clip of an older set: no reference yet, or a scene_change that turns halfway."""
+    if not clip.reference or not os.path.exists(clip.reference):
+        return True
+    return clip.fault == "scene_change" and "turn" not in clip.extra
+
+
+def _complete(root: Path, clips: list[Clip], workers: int, log) -> list[Clip]:
+    """Bring a cached set up to date in place: add missing references, render scene_change
+    again; every other clip file is left untouched (other runs may be reading them)."""
+    stale = [i for i, c in enumerate(clips) if _stale(c)]
+    if not stale:
+        return clips
+    log(f"dataset: completing {len(stale)} clips in {root} (references, scene_change) …")
+    images = {name: image for name, _, image in available_photos()}
+
+    def one(index: int) -> Clip:
+        clip = clips[index]
+        variant = int(Path(clip.path).stem.rsplit("__", 1)[1])
+        if clip.fault == "scene_change" and "turn" not in clip.extra:
+            return _render(
+                root, images[clip.photo], clip.photo, clip.split, clip.fault, clip.severity,
+                variant,
+            )  # fmt: skip
+        key = _key(clip.photo, clip.fault, clip.severity, variant)
+        stem = _stem(clip.photo, clip.fault, clip.severity, variant)
+        reference = _write_reference(root, images[clip.photo], key, stem)
+        return Clip(**{**asdict(clip), "excused": EXCUSED.get(clip.fault, ()),
+                       "reference": str(reference)})  # fmt: skip
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        done = dict(zip(stale, pool.map(one, stale), strict=True))
+    clips = [done.get(i, c) for i, c in enumerate(clips)]
+    _write_manifest(root / "manifest.json", clips)
+    return clips
+
+
+def _write_manifest(path: Path, clips: list[Clip]) -> None:
+    _write_atomically(path, json.dumps([asdict(c) for c in clips]).encode())
+
+
 def build(cache_root: Path | None = None, workers: int = 2, log=print) -> list[Clip]:
-    """The clip set, generated once per VERSION under ``cache_root`` (default: the temp dir)."""
+    """The clip set, generated once per VERSION under ``cache_root`` (default: the temp dir).
+
+    A cached set from before references is completed in place (see :func:`_complete`).
+    """
     root = Path(cache_root or tempfile.gettempdir()) / f"easysight-{VERSION}"
     manifest = root / "manifest.json"
     if manifest.is_file():
@@ -430,6 +543,7 @@ def build(cache_root: Path | None = None, workers: int = 2, log=print) -> list[C
             for r in rows
         ]
         if all(os.path.exists(c.path) for c in clips):
+            clips = _complete(root, clips, workers, log)
             log(f"dataset: {len(clips)} clips cached in {root}")
             return clips
     if root.exists():
@@ -442,7 +556,12 @@ def build(cache_root: Path | None = None, workers: int = 2, log=print) -> list[C
     log(f"dataset: rendering {len(plan)} clips from {len(photos)} photos into {root} …")
     with ThreadPoolExecutor(max_workers=workers) as pool:
         clips = list(pool.map(lambda p: _render(building, images[p[0]], *p), plan))
-    clips = [Clip(**{**asdict(c), "path": str(root / Path(c.path).name)}) for c in clips]
+
+    def moved(path: str) -> str:
+        return str(root / Path(path).name)
+
+    clips = [Clip(**{**asdict(c), "path": moved(c.path), "reference": moved(c.reference)})
+             for c in clips]  # fmt: skip
     building.rename(root)
-    manifest.write_text(json.dumps([asdict(c) for c in clips]))
+    _write_manifest(manifest, clips)
     return clips
