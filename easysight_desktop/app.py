@@ -28,6 +28,7 @@ def run_window(
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from easysight_desktop.ui.catalogue import set_language
     from easysight_desktop.ui.main_window import MainWindow
     from easysight_desktop.ui.theme import apply_theme
 
@@ -37,6 +38,8 @@ def run_window(
     # Closing the window must not stop the loop before the control plane has closed.
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)  # type: ignore[arg-type]
+    language = set_language(settings.language)  # check titles and findings, before any widget
+    log.info("console language: %s (setting %s)", language, settings.language)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     plane = ControlPlane(settings)

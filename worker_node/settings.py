@@ -89,6 +89,8 @@ class Settings(BaseModel):
     monitor_interval: float = Field(default=5.0, gt=0, le=600)
     offline_after_missed: int = Field(default=3, ge=1, le=100)
     operator: str = Field(default_factory=lambda: _login_name(), min_length=1)
+    # The language of check titles and findings in the console: "auto" follows the system locale.
+    language: str = Field(default="auto", pattern=r"^(auto|en|zh)$")
 
     @field_validator("rabbitmq_url")
     @classmethod

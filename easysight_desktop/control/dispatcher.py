@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from easysight_desktop.control.broker import BrokerLink
 from easysight_desktop.control.db import tasks as task_rows
@@ -28,9 +29,15 @@ IDLE_POLL_S = 5.0  # also picks up tasks another console put in a shared databas
 
 class Dispatcher:
     def __init__(
-        self, db: Database, broker: BrokerLink, on_changed: Callable[[list[TaskView]], None]
+        self,
+        db: Database,
+        broker: BrokerLink,
+        on_changed: Callable[[list[TaskView]], None],
+        data_dir: Path | None = None,
     ) -> None:
+        """``data_dir``: where cameras' reference views are kept, to attach them to tasks."""
         self.db = db
+        self.data_dir = data_dir
         self.broker = broker
         self.on_changed = on_changed
         self._wake = asyncio.Event()
@@ -62,7 +69,7 @@ class Dispatcher:
 
     async def dispatch_once(self) -> int:
         """Publish one batch of the outbox; return how many were confirmed."""
-        pending = await self.db.run(lambda s: task_rows.outbox(s, BATCH))
+        pending = await self.db.run(lambda s: task_rows.outbox(s, BATCH, self.data_dir))
         if not pending:
             return 0
         confirmed = await self._publish(pending)

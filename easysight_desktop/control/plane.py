@@ -19,6 +19,7 @@ from easysight_desktop.control.background import spawn
 from easysight_desktop.control.broker import BrokerLink
 from easysight_desktop.control.db import alarms as alarm_rows
 from easysight_desktop.control.db import cameras as camera_rows
+from easysight_desktop.control.db import references as reference_rows
 from easysight_desktop.control.db import tasks as task_rows
 from easysight_desktop.control.db.convert import (
     alarm_view,
@@ -86,7 +87,7 @@ class ControlPlane:
         self.db = Database(settings.resolved_database_url, on_state=self._database_state)
         self.broker = BrokerLink(settings, self._broker_state)
         self.dispatch = dispatch
-        self.dispatcher = Dispatcher(self.db, self.broker, self._tasks_changed)
+        self.dispatcher = Dispatcher(self.db, self.broker, self._tasks_changed, self.data_dir)
         self.recorder = (
             Recorder(self.db, self.broker, self.data_dir, self.events.emit, self.dispatcher.wake)
             if record
@@ -201,6 +202,31 @@ class ControlPlane:
     async def remove_camera(self, camera_id: int) -> None:
         await self.db.run(lambda s: camera_rows.remove_camera(s, camera_id, self.actor))
         self.events.emit(CamerasChanged())
+
+    async def set_reference(self, camera_id: int) -> CameraView:
+        """The camera's latest diagnosis picture becomes the view scene_change compares with."""
+        view = await self.db.run(
+            lambda s: camera_view(
+                reference_rows.set_reference(s, camera_id, self.data_dir, self.actor)
+            )
+        )
+        self.events.emit(CamerasChanged((view,)))
+        return view
+
+    async def clear_reference(self, camera_id: int) -> CameraView:
+        view = await self.db.run(
+            lambda s: camera_view(
+                reference_rows.clear_reference(s, camera_id, self.data_dir, self.actor)
+            )
+        )
+        self.events.emit(CamerasChanged((view,)))
+        return view
+
+    async def reference(self, camera_id: int) -> bytes | None:
+        """The camera's reference JPEG, or None when it has none."""
+        return await self.db.run(
+            lambda s: reference_rows.reference_bytes(s, camera_id, self.data_dir)
+        )
 
     async def import_cameras_csv(self, path: Path) -> ImportReport:
         text = await asyncio.to_thread(path.read_text, encoding="utf-8-sig")

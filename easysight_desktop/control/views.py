@@ -46,6 +46,7 @@ class CameraView:
     enabled: bool
     status: CameraStatus
     last_diagnosed_at: datetime | None
+    reference_taken_at: datetime | None = None  # when its reference view (scene_change) was kept
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class TaskView:
     error: str | None
     overall: str | None
     submitted: bool = True  # False: created without "submit now", waiting for Submit
+    template: str | None = None  # the diagnosis template the task names, if any
 
     @property
     def awaiting_submit(self) -> bool:
@@ -102,6 +104,8 @@ class CheckView:
     value: float | None
     threshold: float | None
     message: str
+    code: str | None = None  # the finding in the check catalogue (None from older workers)
+    facts: dict[str, float | str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,8 @@ class ResultView:
     checks: tuple[CheckView, ...]
     snapshot_path: Path | None
     error: str | None
+    camera_id: int | None = None
+    template: str | None = None  # the diagnosis template the task named
 
 
 @dataclass(frozen=True)

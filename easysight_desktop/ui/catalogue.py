@@ -1,56 +1,93 @@
-"""The diagnosis checks the operator can choose, and their display names.
+"""The diagnosis checks and templates the operator sees, in the operator's language.
 
-Hard-coded here because the console must not import ``worker_node.analysis`` (import contract);
-keep it in step with ``worker_node.analysis.known_checks()``. A later issue adds the remaining
-checks of DESIGN §5; until the workers implement them they are not offered.
+Everything comes from the shared protocol catalogue (``worker_node.protocol.catalogue``), so a
+check added there appears in the console without a change here. The language is chosen once at
+start (setting ``language``: ``auto`` follows the system locale) with :func:`set_language`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+import logging
 
-CONTEXT = "catalogue"
+from PySide6.QtCore import QLocale
 
-# (wire name, English label) in the order the dialog lists them.
-DIAGNOSIS_CHECKS: tuple[tuple[str, str], ...] = (
-    ("brightness", QT_TRANSLATE_NOOP("catalogue", "Brightness")),
-    ("clarity", QT_TRANSLATE_NOOP("catalogue", "Clarity (blur)")),
-    ("freeze", QT_TRANSLATE_NOOP("catalogue", "Frozen image")),
-    ("signal_loss", QT_TRANSLATE_NOOP("catalogue", "Signal loss")),
-    ("blue_screen", QT_TRANSLATE_NOOP("catalogue", "Blue screen")),
-    ("color_cast", QT_TRANSLATE_NOOP("catalogue", "Colour cast")),
-    ("contrast", QT_TRANSLATE_NOOP("catalogue", "Contrast")),
-    ("noise", QT_TRANSLATE_NOOP("catalogue", "Noise")),
-    ("occlusion", QT_TRANSLATE_NOOP("catalogue", "Occlusion")),
-    ("snow", QT_TRANSLATE_NOOP("catalogue", "Snow (sparkling dots)")),
-)
+from worker_node.protocol import catalogue
+from worker_node.protocol.catalogue import CatalogueError, CheckInfo, Facts, Template
 
-CHECK_HINTS: dict[str, str] = {
-    "brightness": QT_TRANSLATE_NOOP("catalogue", "Too dark or over-exposed picture"),
-    "clarity": QT_TRANSLATE_NOOP("catalogue", "Out of focus or blurred picture"),
-    "freeze": QT_TRANSLATE_NOOP("catalogue", "The picture does not change (needs several frames)"),
-    "signal_loss": QT_TRANSLATE_NOOP("catalogue", "No stream, black or blue screen"),
-    "blue_screen": QT_TRANSLATE_NOOP("catalogue", 'Blue "no signal" screen instead of a picture'),
-    "color_cast": QT_TRANSLATE_NOOP("catalogue", "The picture is tinted one colour"),
-    "contrast": QT_TRANSLATE_NOOP("catalogue", "Flat, washed-out picture (fog, glare)"),
-    "noise": QT_TRANSLATE_NOOP("catalogue", "Grainy picture (high gain, failing sensor)"),
-    "occlusion": QT_TRANSLATE_NOOP("catalogue", "Part of the view blocked in front of the lens"),
-    "snow": QT_TRANSLATE_NOOP("catalogue", "Sparkling dots from a weak or disturbed signal"),
-}
+log = logging.getLogger(__name__)
+
+_language: str = "en"
+
+
+def resolve_language(setting: str) -> str:
+    """``en`` or ``zh`` for the setting; ``auto`` reads the system locale (Chinese → zh)."""
+    if setting in catalogue.LANGUAGES:
+        return setting
+    return "zh" if QLocale.system().language() == QLocale.Language.Chinese else "en"
+
+
+def set_language(setting: str) -> str:
+    """Word checks and findings in this language from now on; returns the one chosen."""
+    global _language
+    _language = resolve_language(setting)
+    return _language
+
+
+def language() -> str:
+    return _language
+
+
+def checks() -> tuple[CheckInfo, ...]:
+    """Every check of the catalogue, in the order operators see them."""
+    return catalogue.checks()
 
 
 def check_names() -> tuple[str, ...]:
-    return tuple(name for name, _ in DIAGNOSIS_CHECKS)
+    return tuple(info.name for info in catalogue.checks())
+
+
+def _info(name: str) -> CheckInfo | None:
+    try:
+        return catalogue.check_info(name)
+    except CatalogueError:
+        return None
 
 
 def check_label(name: str) -> str:
-    """The translated label of a check; the wire name itself for one this console does not know."""
-    for known, label in DIAGNOSIS_CHECKS:
-        if known == name:
-            return QCoreApplication.translate(CONTEXT, label)
-    return name
+    """The check's title; the wire name itself for one this console's catalogue lacks."""
+    info = _info(name)
+    return info.title.get(_language) if info is not None else name
 
 
 def check_hint(name: str) -> str:
-    hint = CHECK_HINTS.get(name)
-    return QCoreApplication.translate(CONTEXT, hint) if hint else ""
+    info = _info(name)
+    return info.hint.get(_language) if info is not None else ""
+
+
+def templates() -> tuple[Template, ...]:
+    return catalogue.templates()
+
+
+def template_label(name: str) -> str:
+    """A template's title; its name for one this console does not know (another version)."""
+    try:
+        return catalogue.template(name).title.get(_language)
+    except CatalogueError:
+        return name
+
+
+def template_checks(template: Template) -> tuple[str, ...]:
+    """The checks a template runs (an empty list in the catalogue means every check)."""
+    return template.checks or check_names()
+
+
+def finding(check: str, code: str | None, facts: Facts, message: str) -> str:
+    """The finding worded in the operator's language; the worker's English ``message`` when
+    there is no code (an older worker) or this catalogue cannot word it (a newer one)."""
+    if not code:
+        return message
+    try:
+        return catalogue.word(check, code, facts, _language)
+    except CatalogueError as exc:
+        log.debug("finding shown as sent: %s", exc)
+        return message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 from easysight_desktop.control.db.models import (
@@ -42,6 +43,7 @@ def camera_view(camera: Camera) -> CameraView:
         enabled=camera.enabled,
         status=camera.status,  # type: ignore[arg-type]
         last_diagnosed_at=camera.last_diagnosed_at,
+        reference_taken_at=camera.reference_taken_at if camera.reference_path else None,
     )
 
 
@@ -69,6 +71,7 @@ def task_view(task: Task) -> TaskView:
         error=error,
         overall=task.overall,
         submitted=task.outbox or task.state != "pending",
+        template=task.params.get("template") or None,
     )
 
 
@@ -78,6 +81,7 @@ def result_view(
     error = None
     if attempt.error_code or attempt.error_message:
         error = f"{attempt.error_code}: {attempt.error_message}"
+    findings = _findings(attempt.result)
     return ResultView(
         task_id=task.id,
         attempt=attempt.attempt,
@@ -94,12 +98,28 @@ def result_view(
                 value=c.value,
                 threshold=c.threshold,
                 message=c.message,
+                code=findings.get(c.check_type, (None, {}))[0],
+                facts=findings.get(c.check_type, (None, {}))[1],
             )
             for c in checks
         ),
         snapshot_path=data_dir / attempt.snapshot_path if attempt.snapshot_path else None,
         error=error,
+        camera_id=task.camera_id,
+        template=task.params.get("template") or None,
     )
+
+
+def _findings(result: dict[str, Any] | None) -> dict[str, tuple[str | None, dict[str, Any]]]:
+    """Each check's finding code and facts from the recorded wire result (kept as JSON)."""
+    if not isinstance(result, dict):
+        return {}
+    found = {}
+    for check in result.get("checks") or ():
+        if isinstance(check, dict) and isinstance(check.get("type"), str):
+            facts = check.get("facts")
+            found[check["type"]] = (check.get("code"), facts if isinstance(facts, dict) else {})
+    return found
 
 
 def worker_view(worker: Worker, status: str | None = None) -> WorkerView:

@@ -84,6 +84,9 @@ class Camera(Base):
     status: Mapped[str] = mapped_column(String(20), default="unknown")
     last_diagnosed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
+    # The camera's reference view for scene_change: a JPEG under the data directory.
+    reference_path: Mapped[str | None] = mapped_column(String(500))
+    reference_taken_at: Mapped[datetime | None]
 
     group: Mapped[CameraGroup | None] = relationship(back_populates="cameras")
 

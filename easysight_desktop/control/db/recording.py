@@ -27,7 +27,8 @@ from easysight_desktop.control.db.models import (
     Worker,
     now,
 )
-from easysight_desktop.control.db.tasks import requeue_or_fail
+from easysight_desktop.control.db.references import keep_reference
+from easysight_desktop.control.db.tasks import audit, requeue_or_fail
 from worker_node.protocol import DiagnosisResult as WireDiagnosis
 from worker_node.protocol import HeartbeatMessage, ResultMessage
 
@@ -134,6 +135,8 @@ def _record_one(
         return  # the operator cancelled it meanwhile: their decision stands
     camera = rows.cameras.get(task.camera_id) if task.camera_id is not None else None
     _finish(session, task, camera, result, out)
+    if camera is not None and task.state == "completed":
+        _first_reference(session, camera, task, row, data_dir)
 
 
 def _finish(
@@ -206,6 +209,25 @@ def _camera_and_alarms(
         )
         session.add(alarm)
         out.alarms.append(alarm)
+
+
+def _first_reference(
+    session: Session, camera: Camera, task: Task, row: TaskAttempt, data_dir: Path
+) -> None:
+    """A camera without a reference view gets its first healthy picture as one, so scene_change
+    has something to compare with from the next diagnosis on."""
+    if camera.reference_path or row.overall != "normal" or not row.snapshot_path:
+        return
+    if keep_reference(camera, row.snapshot_path, data_dir):
+        audit(
+            session,
+            "easysight",
+            "set_reference",
+            camera.name,
+            snapshot=row.snapshot_path,
+            why="first healthy diagnosis",
+            task_id=str(task.id),
+        )
 
 
 def _save_snapshot(snapshot: str | None, result: ResultMessage, data_dir: Path) -> str | None:

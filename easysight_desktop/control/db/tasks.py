@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -89,8 +90,12 @@ def create_tasks(
     return tasks
 
 
-def wire_message(task: Task) -> TaskMessage:
-    """The task as it goes on the wire, for its current attempt."""
+def wire_message(task: Task, reference_jpeg: str | None = None) -> TaskMessage:
+    """The task as it goes on the wire, for its current attempt; a diagnosis task carries its
+    camera's reference view (``reference_jpeg``) when the camera has one."""
+    params = task.params
+    if task.kind == "diagnosis" and reference_jpeg and not params.get("reference_jpeg"):
+        params = {**params, "reference_jpeg": reference_jpeg}
     return TaskMessage.model_validate(
         {
             "task_id": task.id,
@@ -105,20 +110,33 @@ def wire_message(task: Task) -> TaskMessage:
                 url=task.camera_url,
                 substream_url=task.camera_substream_url,
             ),
-            "params": task.params,
+            "params": params,
         }
     )
 
 
-def outbox(session: Session, limit: int) -> list[TaskMessage]:
-    """Pending tasks to publish, most urgent first."""
-    rows = session.scalars(
-        select(Task)
-        .where(Task.state == "pending", Task.outbox.is_(True))
-        .order_by(Task.priority.desc(), Task.created_at)
-        .limit(limit)
+def outbox(session: Session, limit: int, data_dir: Path | None = None) -> list[TaskMessage]:
+    """Pending tasks to publish, most urgent first; with ``data_dir``, diagnosis tasks carry
+    their camera's reference view (read when sent, so a retry sends the current one)."""
+    rows = list(
+        session.scalars(
+            select(Task)
+            .where(Task.state == "pending", Task.outbox.is_(True))
+            .order_by(Task.priority.desc(), Task.created_at)
+            .limit(limit)
+        )
     )
-    return [wire_message(task) for task in rows]
+    references: dict[int, str | None] = {}
+    if data_dir is not None:
+        from easysight_desktop.control.db.references import reference_b64
+
+        wanted = {t.camera_id for t in rows if t.kind == "diagnosis" and t.camera_id is not None}
+        query = select(Camera).where(Camera.id.in_(wanted), Camera.reference_path.is_not(None))
+        references = {c.id: reference_b64(c, data_dir) for c in session.scalars(query)}
+    return [
+        wire_message(task, references.get(task.camera_id) if task.camera_id else None)
+        for task in rows
+    ]
 
 
 def mark_queued(session: Session, confirmed: Iterable[tuple[uuid.UUID, int]]) -> list[Task]:

@@ -1,9 +1,11 @@
 """New diagnosis task: which cameras (one by one or whole groups), which checks, how urgent.
 
 objectNames: ``newTaskDialog``, ``newTaskCameraList`` and ``newTaskGroupList`` (checkable
-items; item data = camera / group id), ``newTaskCameraFilter``, ``check_<name>`` checkboxes,
-``newTaskPriority``, ``newTaskSubmitNow``, ``newTaskSampling`` (checkable group box),
-``newTaskFrames``, ``newTaskWindow``, ``newTaskError``, ``newTaskSummary``. On OK it calls
+items; item data = camera / group id), ``newTaskCameraFilter``, ``newTaskTemplate`` (item data =
+template name, None for Custom), ``check_<name>`` checkboxes (every check of the protocol
+catalogue), ``newTaskTemplateNote``, ``newTaskPriority``, ``newTaskSubmitNow``,
+``newTaskSampling`` (checkable group box), ``newTaskFrames``, ``newTaskWindow``,
+``newTaskError``, ``newTaskSummary``. On OK it calls
 ``plane.create_tasks("diagnosis", …)``; a ``ValueError`` from the plane stays in the dialog.
 """
 
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -33,10 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 from easysight_desktop.control.views import CameraView, GroupView, TaskView
+from easysight_desktop.ui import catalogue
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import AsyncRunner
-from easysight_desktop.ui.catalogue import DIAGNOSIS_CHECKS, check_hint, check_label
 from easysight_desktop.ui.status_colors import status_icon
+from worker_node.protocol.catalogue import Template
 
 if TYPE_CHECKING:
     from easysight_desktop.control.plane import ControlPlane
@@ -44,6 +48,11 @@ if TYPE_CHECKING:
 ID_ROLE = Qt.ItemDataRole.UserRole
 ITEM_HEIGHT = 26
 DEFAULT_PRIORITY = 5  # above scheduled patrols (0), below an urgent re-check (10)
+CHECK_COLUMNS = 4  # 17+ checks in a few short rows: the dialog fits 1366×768 without scrolling
+
+
+def template_titles(template: Template) -> list[str]:
+    return [catalogue.check_label(name) for name in catalogue.template_checks(template)]
 
 
 class NewTaskDialog(QDialog):
@@ -107,18 +116,47 @@ class NewTaskDialog(QDialog):
         if self.groups.count() == 0:
             group_layout.addWidget(QLabel(self.tr("No groups yet"), group_box))
 
-        # --- which checks ---
+        # --- which checks: every check of the catalogue, or a template's ---
         check_box = QGroupBox(self.tr("Checks"), self)
-        check_grid = QGridLayout(check_box)
+        self.template = QComboBox(check_box)
+        self.template.setObjectName("newTaskTemplate")
+        self.template.addItem(self.tr("Custom"), None)
+        for template in catalogue.templates():
+            self.template.addItem(catalogue.template_label(template.name), template.name)
+            self.template.setItemData(
+                self.template.count() - 1, ", ".join(template_titles(template)),
+                Qt.ItemDataRole.ToolTipRole,
+            )  # fmt: skip
+        self.template.setToolTip(
+            self.tr("A named set of checks with its own limits; the worker applies it")
+        )
+        self.template.currentIndexChanged.connect(self._template_chosen)
+        self.template_note = QLabel(check_box)
+        self.template_note.setObjectName("newTaskTemplateNote")
+        self.template_note.setProperty("muted", True)
+        template_row = QHBoxLayout()
+        template_row.addWidget(QLabel(self.tr("Template"), check_box))
+        template_row.addWidget(self.template, 1)
+        template_row.addWidget(self.template_note)
+        check_grid = QGridLayout()
+        check_grid.setHorizontalSpacing(12)
+        check_grid.setVerticalSpacing(2)
         self.checks: dict[str, QCheckBox] = {}
-        for number, (name, _label) in enumerate(DIAGNOSIS_CHECKS):
-            box = QCheckBox(check_label(name), check_box)
+        names = catalogue.check_names()
+        rows = max(1, -(-len(names) // CHECK_COLUMNS))  # filled column by column
+        for number, name in enumerate(names):
+            box = QCheckBox(catalogue.check_label(name), check_box)
             box.setObjectName(f"check_{name}")
-            box.setToolTip(check_hint(name))
+            box.setToolTip(catalogue.check_hint(name))
             box.setChecked(True)
-            box.toggled.connect(self._update_summary)
+            box.toggled.connect(self._check_toggled)
             self.checks[name] = box
-            check_grid.addWidget(box, number // 2, number % 2)
+            check_grid.addWidget(box, number % rows, number // rows)
+        for column in range(CHECK_COLUMNS):
+            check_grid.setColumnStretch(column, 1)
+        check_layout = QVBoxLayout(check_box)
+        check_layout.addLayout(template_row)
+        check_layout.addLayout(check_grid)
 
         # --- how ---
         self.priority = QSpinBox(self)
@@ -173,7 +211,6 @@ class NewTaskDialog(QDialog):
 
         right = QVBoxLayout()
         right.addWidget(group_box, 1)
-        right.addWidget(check_box)
         right.addLayout(how)
         right.addWidget(self.sampling)
         top = QHBoxLayout()
@@ -181,10 +218,11 @@ class NewTaskDialog(QDialog):
         top.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
+        layout.addWidget(check_box)
         layout.addWidget(self.summary)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
-        self.resize(760, 520)
+        self.resize(820, 640)  # fits a 1366×768 screen with every check visible
         self.cameras.itemChanged.connect(self._update_summary)
         self.groups.itemChanged.connect(self._update_summary)
         self._update_summary()
@@ -218,14 +256,58 @@ class NewTaskDialog(QDialog):
     def chosen_checks(self) -> list[str]:
         return [name for name, box in self.checks.items() if box.isChecked()]
 
+    def chosen_template(self) -> str | None:
+        name = self.template.currentData()
+        return name if isinstance(name, str) else None
+
+    def _template_checks(self) -> set[str] | None:
+        name = self.chosen_template()
+        if name is None:
+            return None
+        for template in catalogue.templates():
+            if template.name == name:
+                return set(catalogue.template_checks(template))
+        return None
+
+    def template_changed(self) -> bool:
+        """True when the operator ticked other checks than the chosen template's."""
+        wanted = self._template_checks()
+        return wanted is not None and set(self.chosen_checks()) != wanted
+
     def params(self) -> dict[str, Any]:
-        params: dict[str, Any] = {"checks": self.chosen_checks()}
+        """A template travels by name (the worker resolves it, with its limits); explicit checks
+        only for a custom choice or when the operator changed the template's selection."""
+        params: dict[str, Any] = {}
+        template = self.chosen_template()
+        if template is not None:
+            params["template"] = template
+        if template is None or self.template_changed():
+            params["checks"] = self.chosen_checks()
         if self.sampling.isChecked():
             params["frames"] = self.frames.value()
             params["window_s"] = self.window_s.value()
         return params
 
     # --- reacting ----------------------------------------------------------------------------
+
+    def _template_chosen(self) -> None:
+        """Tick exactly the template's checks (Custom leaves the ticks as they are)."""
+        wanted = self._template_checks()
+        if wanted is not None:
+            for name, box in self.checks.items():
+                box.blockSignals(True)
+                box.setChecked(name in wanted)
+                box.blockSignals(False)
+        self._check_toggled()
+
+    def _check_toggled(self) -> None:
+        self.template_note.setText(self.tr("changed") if self.template_changed() else "")
+        self.template_note.setToolTip(
+            self.tr("The template's limits apply to the checks ticked here")
+            if self.template_changed()
+            else ""
+        )
+        self._update_summary()
 
     def _filter_cameras(self, text: str) -> None:
         needle = text.strip().casefold()
@@ -246,6 +328,9 @@ class NewTaskDialog(QDialog):
         if groups:
             parts.append(fmt.plural(len(groups), self.tr("{0} group"), self.tr("{0} groups")))
         parts.append(fmt.plural(len(checks), self.tr("{0} check"), self.tr("{0} checks")))
+        template = self.chosen_template()
+        if template is not None:
+            parts.append(self.tr("template {0}").format(catalogue.template_label(template)))
         self.summary.setText(" · ".join(parts))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(bool(cameras or groups) and bool(checks) and not self._runner.busy)

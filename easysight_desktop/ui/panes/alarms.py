@@ -22,6 +22,7 @@ from easysight_desktop.control.events import AlarmsChanged, Event
 from easysight_desktop.control.views import AlarmView
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import AsyncRunner
+from easysight_desktop.ui.catalogue import check_label
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.status_words import status_word
@@ -34,6 +35,18 @@ if TYPE_CHECKING:
 MESSAGE_COLUMN = 4
 SOURCE_COLUMN = 5
 _LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
+
+
+def source_text(alarm: AlarmView) -> str:
+    """A diagnosis alarm's source is its check (``diagnosis.<check>``), shown by its title."""
+    kind, _, check = alarm.source.partition(".")
+    return check_label(check) if kind == "diagnosis" and check else alarm.source
+
+
+def alarm_text(alarm: AlarmView) -> str:
+    """The finding, led by its check's title so the operator sees what was checked."""
+    source = source_text(alarm)
+    return f"{source}: {alarm.message}" if source != alarm.source else alarm.message
 
 
 class AlarmsModel(RowsModel):
@@ -50,8 +63,9 @@ class AlarmsModel(RowsModel):
                        width=84),
                 Column(tr("State"), lambda a: status_word(a.state), status=lambda a: a.state,
                        icon=False, tooltip=self._state_tip, width=100),
-                Column(tr("Message"), lambda a: a.message, width=300),
-                Column(tr("Source"), lambda a: a.source, width=90),
+                Column(tr("Message"), alarm_text, tooltip=lambda a: a.message or None,
+                       width=300),
+                Column(tr("Source"), source_text, tooltip=lambda a: a.source, width=90),
             ],
             key=lambda a: a.id,
             parent=parent,

@@ -251,6 +251,12 @@ class CamerasPane(QWidget):
             lines.append(
                 self.tr("Last diagnosed: {0}").format(fmt.local_datetime(camera.last_diagnosed_at))
             )
+        if camera.reference_taken_at is not None:
+            lines.append(
+                self.tr("Reference view since {0}").format(
+                    fmt.local_datetime(camera.reference_taken_at)
+                )
+            )
         item.setToolTip(0, "<br>".join(lines))
 
     def _apply_filter(self, text: str) -> None:
@@ -439,5 +445,43 @@ class CamerasPane(QWidget):
             action.setEnabled(button.isEnabled())
             action.triggered.connect(button.click)
         menu.addSeparator()
+        self._reference_actions(menu)
+        menu.addSeparator()
         menu.addActions(self.more_button.menu().actions())
+        self.context_menu = menu  # for tests and tools
         menu.popup(self.tree.viewport().mapToGlobal(at))
+
+    def _reference_actions(self, menu: QMenu) -> None:
+        """Set/clear the reference view scene_change compares with, for one chosen camera."""
+        ids = self.selected_camera_ids()
+        camera = self.camera(ids[0]) if len(ids) == 1 else None
+        set_action = menu.addAction(self.tr("Set reference from latest picture"))
+        set_action.setObjectName("setReferenceAction")
+        set_action.setToolTip(
+            self.tr("The scene change check compares later pictures with this one")
+        )
+        set_action.setEnabled(camera is not None and camera.last_diagnosed_at is not None)
+        clear_action = menu.addAction(self.tr("Clear reference"))
+        clear_action.setObjectName("clearReferenceAction")
+        clear_action.setEnabled(camera is not None and camera.reference_taken_at is not None)
+        if camera is not None:
+            set_action.triggered.connect(lambda: self.set_reference(camera))
+            clear_action.triggered.connect(lambda: self.clear_reference(camera))
+
+    def set_reference(self, camera: CameraView) -> None:
+        self._runner.run(
+            self._plane.set_reference(camera.id),
+            what=self.tr("Set the reference of “{0}”").format(camera.name),
+            done=lambda _view: self._notify.info(
+                self.tr("“{0}”: its latest picture is now the reference view").format(camera.name)
+            ),
+        )
+
+    def clear_reference(self, camera: CameraView) -> None:
+        self._runner.run(
+            self._plane.clear_reference(camera.id),
+            what=self.tr("Clear the reference of “{0}”").format(camera.name),
+            done=lambda _view: self._notify.info(
+                self.tr("“{0}”: reference view cleared").format(camera.name)
+            ),
+        )

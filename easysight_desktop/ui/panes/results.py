@@ -1,7 +1,8 @@
 """The results pane: what one task (or a camera's latest diagnosis) found, check by check.
 
 objectNames: ``resultsHeader``, ``resultsAttemptCombo`` (hidden with one attempt),
-``snapshotLabel``, ``resultsChecksTable``. ``show_task(id)`` / ``show_camera(id, name)`` load
+``snapshotLabel``, ``referenceLabel`` (the camera's reference view, shown only when it has one),
+``referenceCaption``, ``resultsChecksTable``. ``show_task(id)`` / ``show_camera(id, name)`` load
 asynchronously; ``loaded`` fires when the pane shows what was asked (tests wait on it), and
 ``snapshotShown`` when the image is on screen.
 """
@@ -18,6 +19,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -26,11 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from easysight_desktop.control.events import Event, ResultRecorded
+from easysight_desktop.control.events import CamerasChanged, Event, ResultRecorded
 from easysight_desktop.control.views import CheckView, ResultView
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import AsyncRunner
-from easysight_desktop.ui.catalogue import check_hint, check_label
+from easysight_desktop.ui.catalogue import check_hint, check_label, finding, template_label
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.status_colors import status_hex
@@ -40,6 +42,11 @@ from easysight_desktop.ui.table_view import make_table
 
 if TYPE_CHECKING:
     from easysight_desktop.control.plane import ControlPlane
+
+
+def finding_text(check: CheckView) -> str:
+    """The finding in the operator's language (the worker's English message as a fallback)."""
+    return finding(check.type, check.code, check.facts, check.message)
 
 
 def _value_text(check: CheckView) -> str:
@@ -55,14 +62,14 @@ class ChecksModel(RowsModel):
         tr = self.tr
         super().__init__(
             [
-                Column(tr("Check"), lambda c: check_label(c.type), tooltip=self._tip, width=104),
+                Column(tr("Check"), lambda c: check_label(c.type), tooltip=self._tip, width=120),
                 Column(tr("Status"), lambda c: status_word(c.status), status=lambda c: c.status,
                        tooltip=self._tip, width=86),
                 Column(tr("Score"), lambda c: f"{c.score:.0f}", sort=lambda c: c.score,
                        tooltip=self._tip, align_right=True, width=50),
                 Column(tr("Value / limit"), _value_text, tooltip=self._tip, align_right=True,
                        width=104),
-                Column(tr("Message"), lambda c: c.message, tooltip=self._tip, width=200),
+                Column(tr("Finding"), finding_text, tooltip=self._tip, width=260),
             ],
             key=lambda c: c.type,
             parent=parent,
@@ -70,8 +77,9 @@ class ChecksModel(RowsModel):
 
     def _tip(self, check: CheckView) -> str:
         lines = [f"{check_label(check.type)}: {status_word(check.status)} ({check.score:.0f}/100)"]
-        if check.message:
-            lines.append(check.message)
+        text = finding_text(check)
+        if text:
+            lines.append(text)
         if check.value is not None or check.threshold is not None:
             lines.append(
                 self.tr("value {0}, threshold {1}").format(
@@ -87,9 +95,9 @@ class ChecksModel(RowsModel):
 class SnapshotLabel(QLabel):
     """Shows a pixmap scaled to fit, keeping its aspect ratio, re-scaled on resize."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, name: str = "snapshotLabel") -> None:
         super().__init__(parent)
-        self.setObjectName("snapshotLabel")
+        self.setObjectName(name)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(160, 100)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -133,6 +141,7 @@ class SnapshotLabel(QLabel):
 class ResultsPane(QWidget):
     loaded = Signal()
     snapshotShown = Signal()
+    referenceShown = Signal()  # the reference view (or its absence) is on screen
 
     def __init__(self, plane: ControlPlane, notify: Notifier, parent: QWidget | None = None):
         super().__init__(parent)
@@ -155,6 +164,16 @@ class ResultsPane(QWidget):
         self.attempt_combo.setObjectName("resultsAttemptCombo")
         self.attempt_combo.currentIndexChanged.connect(self._attempt_chosen)
         self.snapshot = SnapshotLabel(self)
+        # The camera's reference view beside the picture: what scene_change compares with.
+        self.reference = SnapshotLabel(self, "referenceLabel")
+        self.snapshot_caption = QLabel(self.tr("Latest picture"), self)
+        self.reference_caption = QLabel(self)
+        self.reference_caption.setObjectName("referenceCaption")
+        for caption in (self.snapshot_caption, self.reference_caption):
+            caption.setProperty("muted", True)
+            caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._reference_generation = 0
+        self._reference_camera: int | None = None
         self.model = ChecksModel(self)
         self.table = make_table("resultsChecksTable", self.model, self, multi_select=False)
         self.hint = EmptyHint(self.table, "")
@@ -167,7 +186,18 @@ class ResultsPane(QWidget):
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.setObjectName("resultsSplitter")
         split.setChildrenCollapsible(False)
-        split.addWidget(self.snapshot)
+        pictures = QWidget(self)
+        grid = QGridLayout(pictures)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
+        grid.addWidget(self.snapshot_caption, 0, 0)
+        grid.addWidget(self.reference_caption, 0, 1)
+        grid.addWidget(self.snapshot, 1, 0)
+        grid.addWidget(self.reference, 1, 1)
+        grid.setRowStretch(1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        split.addWidget(pictures)
         split.addWidget(self.table)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -204,7 +234,15 @@ class ResultsPane(QWidget):
         self._load(self._plane.latest_results_for_camera(camera_id))
 
     def handle_event(self, event: Event) -> None:
-        """A new result for what is on screen: read it again."""
+        """A new result for what is on screen: read it again; a camera's reference changed:
+        show the new one."""
+        if isinstance(event, CamerasChanged):
+            shown = self._reference_camera
+            if shown is not None and (
+                not event.cameras or any(c.id == shown for c in event.cameras)
+            ):
+                self._load_reference(shown, force=True)
+            return
         if not isinstance(event, ResultRecorded):
             return
         if self._task_id is not None and event.task_id == self._task_id:
@@ -264,6 +302,9 @@ class ResultsPane(QWidget):
         self.snapshot.set_image(
             None, self.tr("Select a task or a camera to see what its diagnosis found.")
         )
+        self._reference_camera = None
+        self._reference_generation += 1
+        self._show_reference(None)
 
     def _show_empty(self) -> None:
         if self._camera is not None:
@@ -277,6 +318,7 @@ class ResultsPane(QWidget):
         self.hint.set_text(text)
         self._snapshot_generation += 1
         self.snapshot.set_image(None, "")
+        self._load_reference(self._camera[0] if self._camera is not None else None)
 
     def _show_result(self, result: ResultView) -> None:
         self.header.setText(self._header_html(result))
@@ -288,6 +330,7 @@ class ResultsPane(QWidget):
         else:
             self.hint.set_text(self.tr("This attempt reported no checks."))
         self._load_snapshot(result.snapshot_path)
+        self._load_reference(result.camera_id)
 
     def _header_html(self, result: ResultView) -> str:
         def coloured(word: str | None) -> str:
@@ -297,6 +340,10 @@ class ResultsPane(QWidget):
         if result.overall:
             lines[0] += " &nbsp; " + self.tr("overall {0}").format(coloured(result.overall))
         detail = [self.tr("attempt {0}").format(result.attempt)]
+        if result.template:
+            detail.append(
+                self.tr("template {0}").format(html.escape(template_label(result.template)))
+            )
         if result.worker_id:
             detail.append(self.tr("on {0}").format(html.escape(result.worker_id)))
         if result.finished_at is not None:
@@ -334,6 +381,49 @@ class ResultsPane(QWidget):
     def _snapshot_missing(self, generation: int) -> None:
         if generation == self._snapshot_generation:
             self.snapshot.set_image(None, self.tr("The snapshot file is missing"))
+
+    # --- the reference view -------------------------------------------------------------------
+
+    def _load_reference(self, camera_id: int | None, force: bool = False) -> None:
+        if camera_id == self._reference_camera and not force:
+            return  # already on screen (or on its way): a new attempt has the same reference
+        self._reference_camera = camera_id
+        self._reference_generation += 1
+        if camera_id is None:
+            self._show_reference(None)
+            return
+        generation = self._reference_generation
+        self._runner.run(
+            self._plane.reference(camera_id),
+            what=self.tr("Loading the reference view"),
+            done=lambda data: self._reference_read(generation, data),
+            failed=lambda _text: self._reference_read(generation, None),  # camera gone
+        )
+
+    def _reference_read(self, generation: int, data: bytes | None) -> None:
+        if generation != self._reference_generation:
+            return
+        image = QImage.fromData(data) if data else None
+        self._show_reference(image if image is not None and not image.isNull() else None)
+        self.referenceShown.emit()
+
+    def _show_reference(self, image: QImage | None) -> None:
+        """Side by side with the picture when the camera has a reference; else the picture
+        alone, with a caption saying scene change has nothing to compare with yet."""
+        has = image is not None
+        self.reference.setVisible(has)
+        self.reference.set_image(image, "")
+        captions = self._reference_camera is not None
+        self.snapshot_caption.setVisible(captions)
+        self.reference_caption.setVisible(captions)
+        self.reference_caption.setText(
+            self.tr("Reference view (scene change compares with it)")
+            if has
+            else self.tr("No reference view: scene change is not assessed")
+        )
+
+    def has_reference(self) -> bool:
+        return self.reference.isVisible() and self.reference.has_image()
 
     def shown_checks(self) -> list[CheckView]:
         return self.model.rows()

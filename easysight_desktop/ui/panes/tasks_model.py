@@ -19,7 +19,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QTimer, Signa
 
 from easysight_desktop.control.views import FINAL_STATES, TaskView
 from easysight_desktop.ui import formatting as fmt
-from easysight_desktop.ui.catalogue import check_label, check_names
+from easysight_desktop.ui.catalogue import check_label, check_names, template_label
 from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.table_model import Column, RowsModel
 
@@ -46,11 +46,24 @@ def _time_sort(at: datetime | None) -> datetime:
 
 
 def _checks_text(task: TaskView) -> str:
+    if task.template:
+        title = template_label(task.template)
+        if task.checks:  # the operator changed the template's selection
+            return QCoreApplication.translate("TasksModel", "{0} (changed)").format(title)
+        return title
     if not task.checks:
         return QCoreApplication.translate("TasksModel", "all checks")
     if len(task.checks) > 1 and set(task.checks) == set(check_names()):
         return QCoreApplication.translate("TasksModel", "all ({0})").format(len(task.checks))
     return ", ".join(task.checks)
+
+
+def _checks_tip(task: TaskView) -> str | None:
+    lines = [check_label(c) for c in task.checks]
+    if task.template:
+        title = QCoreApplication.translate("TasksModel", "Template: {0}")
+        lines.insert(0, title.format(template_label(task.template)))
+    return "\n".join(lines) or None
 
 
 def _error_line(task: TaskView) -> str:
@@ -89,7 +102,7 @@ class TasksModel(RowsModel):
             Column(
                 tr("Checks"),
                 _checks_text,
-                tooltip=lambda t: "\n".join(check_label(c) for c in t.checks) or None,
+                tooltip=_checks_tip,
                 width=110,
             ),
             Column(tr("State"), lambda t: status_word(t.state), status=lambda t: t.state,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -65,3 +65,12 @@ def plane() -> FakePlane:
 @pytest.fixture
 def notes() -> Notes:
     return Notes()
+
+
+@pytest.fixture
+def language() -> Iterator[Callable[[str], str]]:
+    """Switch the console's language for one test (``language("zh")``); English again after."""
+    from easysight_desktop.ui.catalogue import set_language
+
+    yield set_language
+    set_language("en")

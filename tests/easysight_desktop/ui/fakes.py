@@ -124,6 +124,7 @@ def make_result(task: TaskView, attempt: int = 1, snapshot: Path | None = None, 
         ),
         snapshot_path=snapshot,
         error=None,
+        camera_id=task.camera_id,
     )
     return replace(base, **changes)
 
@@ -144,6 +145,7 @@ class FakePlane:
     broker_up: bool = True
     calls: list[tuple[Any, ...]] = field(default_factory=list)
     gate: asyncio.Event | None = None  # when set, calls wait for it (to test "busy" states)
+    references: dict[int, bytes] = field(default_factory=dict)  # camera id → reference JPEG
 
     def __post_init__(self) -> None:
         now = datetime.now(UTC)
@@ -194,6 +196,26 @@ class FakePlane:
         self.cameras_ = [c for c in self.cameras_ if c.id != camera_id]
         self.events.emit(CamerasChanged())
 
+    async def set_reference(self, camera_id: int) -> CameraView:
+        await self._call("set_reference", camera_id)
+        return self._camera_changed(camera_id, reference_taken_at=datetime.now(UTC))
+
+    async def clear_reference(self, camera_id: int) -> CameraView:
+        await self._call("clear_reference", camera_id)
+        self.references.pop(camera_id, None)
+        return self._camera_changed(camera_id, reference_taken_at=None)
+
+    def _camera_changed(self, camera_id: int, **changes: Any) -> CameraView:
+        view = next(c for c in self.cameras_ if c.id == camera_id)
+        new = replace(view, **changes)
+        self.cameras_[self.cameras_.index(view)] = new
+        self.events.emit(CamerasChanged((new,)))
+        return new
+
+    async def reference(self, camera_id: int) -> bytes | None:
+        await self._call("reference", camera_id)
+        return self.references.get(camera_id)
+
     async def import_cameras_csv(self, path: Path) -> Any:
         await self._call("import_cameras_csv", path)
         from easysight_desktop.control.db.cameras import ImportReport
@@ -233,6 +255,7 @@ class FakePlane:
                 camera_id=c.id,
                 camera_name=c.name,
                 checks=tuple(params.get("checks", ())),
+                template=params.get("template"),
                 priority=priority,
                 created_at=datetime.now(UTC),
             )

@@ -14,7 +14,8 @@ from easysight_desktop.control.views import CheckView
 from easysight_desktop.ui.panes.results import ResultsPane
 from easysight_desktop.ui.status_colors import WARNING
 from tests.easysight_desktop.ui.conftest import signal_seen, until
-from tests.easysight_desktop.ui.fakes import make_result, make_task
+from tests.easysight_desktop.ui.fakes import make_camera, make_result, make_task
+from worker_node.protocol import catalogue
 
 
 def jpeg(path: Path, width: int = 64, height: int = 36) -> Path:
@@ -125,3 +126,77 @@ async def test_a_camera_without_results_says_so_and_updates_on_new_results(  # t
     pane.handle_event(ResultRecorded(task.id, 1, 8))  # another camera: nothing to do
     assert plane.calls.count(("latest_results_for_camera", 7)) == 2
     assert ("latest_results_for_camera", 8) not in plane.calls
+
+
+DARK = {"value": 12.0, "low": 40.0, "high": 220.0}
+CHECKS_WITH_CODES = (
+    CheckView("brightness", 30.0, "error", 12.0, 40.0, "too dark: mean grey 12", "too_dark", DARK),
+    CheckView("clarity", 90.0, "normal", 300.0, 100.0, "sharp (older worker)"),  # no code
+    CheckView("freeze", 90.0, "normal", None, None, "as sent", "no_such_code", {}),
+    CheckView("brand_new_check", 90.0, "normal", None, None, "from a newer worker", "x", {}),
+)
+
+
+async def test_findings_are_worded_in_the_operators_language(qtbot, plane, notes, language) -> None:  # type: ignore[no-untyped-def]
+    language("zh")
+    task = make_task(1)
+    plane.results_[task.id] = [make_result(task, checks=CHECKS_WITH_CODES, template="quick")]
+    pane = make_pane(qtbot, plane, notes)
+    async with signal_seen(pane.loaded):
+        pane.show_task(task.id)
+    titles = [catalogue.check_info(name).title.zh for name in ("brightness", "clarity", "freeze")]
+    assert cells(pane, 0) == [*titles, "brand_new_check"]  # an unknown check: its wire name
+    assert cells(pane, 4) == [
+        catalogue.word("brightness", "too_dark", DARK, "zh"),
+        "sharp (older worker)",  # no code: the worker's message
+        "as sent",  # a code this console cannot word
+        "from a newer worker",
+    ]
+    assert cells(pane, 4)[0].startswith("画面过暗")
+    tip = cells(pane, 0, Qt.ItemDataRole.ToolTipRole)[0]
+    assert tip.splitlines()[1] == cells(pane, 4)[0]
+    assert catalogue.template("quick").title.zh in pane.header.text()
+
+
+async def test_findings_in_english_by_default(qtbot, plane, notes) -> None:  # type: ignore[no-untyped-def]
+    task = make_task(1)
+    plane.results_[task.id] = [make_result(task, checks=CHECKS_WITH_CODES[:2])]
+    pane = make_pane(qtbot, plane, notes)
+    async with signal_seen(pane.loaded):
+        pane.show_task(task.id)
+    assert cells(pane, 0) == ["Brightness", "Clarity (blur)"]
+    assert cells(pane, 4) == [
+        catalogue.word("brightness", "too_dark", DARK, "en"),
+        "sharp (older worker)",
+    ]
+
+
+async def test_the_reference_view_is_shown_beside_the_picture(
+    qtbot, plane, notes, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    task = make_task(1, camera_id=7)
+    plane.cameras_ = [make_camera(7, "Gate")]
+    plane.results_[task.id] = [make_result(task, snapshot=jpeg(tmp_path / "s.jpg"))]
+    plane.references[7] = jpeg(tmp_path / "r.jpg", 80, 45).read_bytes()
+    pane = make_pane(qtbot, plane, notes)
+    plane.events.subscribe(pane.handle_event)  # what the window's event relay does
+    async with signal_seen(pane.referenceShown):
+        pane.show_task(task.id)
+    await until(pane.snapshot.has_image, what="the snapshot")
+    reference = pane.findChild(QLabel, "referenceLabel")
+    assert pane.has_reference() and reference.isVisible()
+    assert pane.reference.image_size().width() == 80
+    caption = pane.findChild(QLabel, "referenceCaption")
+    assert caption.text() == "Reference view (scene change compares with it)"
+    # Side by side: the reference to the right of the picture.
+    assert reference.mapTo(pane, reference.rect().topLeft()).x() > pane.snapshot.x()
+
+    async with signal_seen(pane.referenceShown):
+        await plane.clear_reference(7)  # the pane hears CamerasChanged and reads it again
+    assert not pane.has_reference() and not reference.isVisible()
+    assert caption.text() == "No reference view: scene change is not assessed"
+    assert pane.snapshot.has_image()  # the picture stays
+
+    pane.show_task(None)
+    assert not caption.isVisible() and not reference.isVisible()
+    assert notes.errors == []
