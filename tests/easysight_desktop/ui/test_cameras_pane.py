@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QMessageBox, QTreeWidget
 
 from easysight_desktop.control.views import GroupView
 from easysight_desktop.ui.dialogs.camera_dialog import CameraDialog
 from easysight_desktop.ui.panes.cameras import CamerasPane
 from tests.easysight_desktop.ui.conftest import signal_seen, until
-from tests.easysight_desktop.ui.fakes import FakePlane, make_camera
+from tests.easysight_desktop.ui.fakes import T0, FakePlane, make_camera
 
 NORTH, SOUTH = GroupView(1, "North"), GroupView(2, "South")
 
@@ -148,3 +148,36 @@ async def test_import_and_export_through_non_blocking_dialogs(
     await until(lambda: len(notes.infos) == 2, what="the export report")
     assert notes.infos[1] == f"Exported 4 cameras to {target}"
     assert target.exists()
+
+
+def menu_action(pane: CamerasPane, name: str):  # type: ignore[no-untyped-def]
+    pane._context_menu(QPoint(5, 5))
+    [action] = [a for a in pane.context_menu.actions() if a.objectName() == name]
+    pane.context_menu.close()
+    return action
+
+
+async def test_the_reference_is_set_and_cleared_from_the_context_menu(qtbot, plane, notes) -> None:  # type: ignore[no-untyped-def]
+    registry(plane)
+    plane.cameras_[1] = make_camera(2, "Yard", NORTH, last_diagnosed_at=T0)  # has a picture
+    pane = await loaded_pane(qtbot, plane, notes)
+    pane.select_camera(1)  # Gate: never diagnosed, no reference
+    assert menu_action(pane, "setReferenceAction").text() == "Set reference from latest picture"
+    assert not menu_action(pane, "setReferenceAction").isEnabled()
+    assert not menu_action(pane, "clearReferenceAction").isEnabled()
+
+    pane.select_camera(2)
+    action = menu_action(pane, "setReferenceAction")
+    assert action.isEnabled()
+    action.trigger()
+    await until(lambda: pane.camera(2).reference_taken_at is not None, what="the reference")
+    assert ("set_reference", 2) in plane.calls
+    assert "Reference view since" in pane.tree.currentItem().toolTip(0)
+    assert notes.infos[-1] == "“Yard”: its latest picture is now the reference view"
+
+    clear = menu_action(pane, "clearReferenceAction")
+    assert clear.text() == "Clear reference" and clear.isEnabled()
+    clear.trigger()
+    await until(lambda: pane.camera(2).reference_taken_at is None, what="no reference")
+    assert ("clear_reference", 2) in plane.calls
+    assert notes.errors == []

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from easysight_desktop.control.events import AlarmsChanged, QueuesSampled, WorkersChanged
 from easysight_desktop.control.views import HealthSample, QueueView
-from easysight_desktop.ui.panes.alarms import AlarmsPane
+from easysight_desktop.ui.panes.alarms import MESSAGE_COLUMN, SOURCE_COLUMN, AlarmsModel, AlarmsPane
 from easysight_desktop.ui.panes.queues import QueuesPane
 from easysight_desktop.ui.panes.workers import WorkersPane
 from easysight_desktop.ui.status_colors import ACTIVE, ERROR, PAUSED, WARNING
@@ -159,3 +159,18 @@ async def test_alarms_newest_first_with_open_count_and_acknowledge(qtbot, plane,
     assert counts[-1] == 1
     pane.open_only.setChecked(True)
     assert pane.proxy.rowCount() == 1
+
+
+def test_diagnosis_alarms_name_their_check_by_title(qtbot, language) -> None:  # type: ignore[no-untyped-def]
+    model = AlarmsModel()
+    model.set_rows(
+        [
+            make_alarm(1, source="diagnosis.brightness", message="too dark: mean grey 12"),
+            make_alarm(2, source="event.intrusion", message="someone at the fence"),
+        ]
+    )
+    texts = [model.index(r, MESSAGE_COLUMN).data() for r in range(2)]
+    assert texts == ["Brightness: too dark: mean grey 12", "someone at the fence"]
+    language("zh")
+    assert model.index(0, SOURCE_COLUMN).data() == "亮度"
+    assert model.index(1, SOURCE_COLUMN).data() == "event.intrusion"

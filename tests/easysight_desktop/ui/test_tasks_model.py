@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from easysight_desktop.ui.panes.tasks_model import TasksModel
 from tests.easysight_desktop.ui.fakes import make_task
+from worker_node.protocol import catalogue
 
 
 class Signals:
@@ -142,3 +143,23 @@ def test_thousands_of_events_cost_little(qtbot) -> None:  # type: ignore[no-unty
     assert model.counts["running"] == len({n * 7 % 5000 for n in range(5000)})
     assert queued < 0.25, f"queueing 5,000 events took {queued:.3f} s"
     assert flushed < 0.5, f"applying them took {flushed:.3f} s"
+
+
+def test_a_template_task_shows_the_template(qtbot, language) -> None:  # type: ignore[no-untyped-def]
+    model = TasksModel()
+    quick = catalogue.template("quick")
+    model.queue(
+        [
+            make_task(1, checks=(), template="quick"),
+            make_task(2, checks=("brightness",), template="quick"),
+            make_task(3, checks=()),
+        ]
+    )
+    model.flush()
+    column = [c.title for c in model.columns].index("Checks")
+    texts = {model.rows()[r].id.int: model.index(r, column).data() for r in range(3)}
+    assert texts == {2: quick.title.en, 3: f"{quick.title.en} (changed)", 4: "all checks"}
+    language("zh")
+    row = next(r for r in range(3) if model.rows()[r].id.int == 2)
+    assert model.index(row, column).data() == quick.title.zh
+    assert model.index(row, column).data(Qt.ItemDataRole.ToolTipRole).endswith(quick.title.zh)
