@@ -14,6 +14,7 @@ from worker_node.analysis.checks import (
     occlusion,
     signal_loss,
     snow,
+    stripe,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "occlusion",
     "signal_loss",
     "snow",
+    "stripe",
 ]
