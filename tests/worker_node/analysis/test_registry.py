@@ -66,7 +66,7 @@ def test_inconsistent_thresholds_are_refused() -> None:
     with pytest.raises(ValueError, match=r"thresholds of check 'brightness': need 0 < min_mean"):
         plan_checks(["brightness"], {"brightness": {"min_mean": 250}})
     with pytest.raises(ValueError, match=r"thresholds of check 'clarity'"):
-        plan_checks(["clarity"], {"clarity": {"good_variance": 50}})
+        plan_checks(["clarity"], {"clarity": {"good_sharpness": 20}})
 
 
 @pytest.fixture
