@@ -51,6 +51,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="connect and read time limit in seconds (default: the source_timeout setting)",
     )
     parser.add_argument(
+        "--template",
+        default=None,
+        metavar="NAME",
+        help="a named diagnosis template (its checks and thresholds; --checks still wins)",
+    )
+    parser.add_argument(
+        "--reference",
+        default=None,
+        metavar="IMAGE",
+        help="the camera's reference view (JPEG/PNG file), for scene_change",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="one JSON object per line: {source, result}"
     )
 
@@ -66,8 +78,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             checks=[c.strip() for c in args.checks.split(",") if c.strip()],
             frames=args.frames,
             window_s=args.window,
+            template=args.template,
+            reference_jpeg=_reference(args.reference) if args.reference else None,
         )
-        plan_checks(params.checks)
+        plan_checks(params.checks, template=params.template)
         timeout = args.timeout
         if timeout is None:
             timeout = Settings.load(getattr(args, "config", None)).source_timeout
@@ -103,6 +117,21 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         pool.shutdown(wait=False, cancel_futures=True)
     _leave_cleanly(worst)
     return worst
+
+
+def _reference(path: str) -> str:
+    """The image at ``path`` encoded as a stored reference is (a thumbnail JPEG, base64)."""
+    import cv2
+
+    from worker_node.analysis.snapshot import encode_thumbnail
+
+    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    if image is None:
+        raise ValueError(f"--reference: cannot read an image from {path!r}")
+    text = encode_thumbnail(image)
+    if text is None:
+        raise ValueError(f"--reference: cannot encode {path!r} as a thumbnail")
+    return text
 
 
 def _leave_cleanly(code: int) -> None:
@@ -142,7 +171,13 @@ def _quiet_opencv() -> None:
 
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    names = {"frames": "--frames", "window_s": "--window", "checks": "--checks"}
+    names = {
+        "frames": "--frames",
+        "window_s": "--window",
+        "checks": "--checks",
+        "template": "--template",
+        "reference_jpeg": "--reference",
+    }
     field = names.get(str(err["loc"][0]) if err["loc"] else "", "argument")
     return f"{field}: {err['msg']}"
 

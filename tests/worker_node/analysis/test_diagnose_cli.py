@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import pytest
 
 from tests.worker_node.analysis import scenes
@@ -110,3 +111,42 @@ def test_exits_cleanly_while_a_silent_camera_is_still_opening(videos: dict[str, 
     assert done.returncode == 1
     assert done.stderr == ""
     assert done.stdout.count("\n  ") == 1 + len(known_checks())  # the source + its checks
+
+
+def test_a_template_chooses_the_checks(videos: dict[str, str]) -> None:
+    done = _diagnose(videos["healthy"], "--template", "tamper", "--json")
+    assert done.returncode == 0, done.stderr
+    [line] = [json.loads(line) for line in done.stdout.splitlines()]
+    checks = [c["type"] for c in line["result"]["checks"]]
+    assert checks == ["signal_loss", "blue_screen", "occlusion", "scene_change", "shake"]
+
+
+def test_an_unknown_template_is_a_usage_error() -> None:
+    done = _diagnose("/no/such/clip.avi", "--template", "weekly")
+    assert done.returncode == 2
+    assert "unknown template 'weekly'; known templates: nightly" in done.stderr
+    assert done.stdout == ""
+
+
+def test_a_reference_image_is_compared(videos: dict[str, str], tmp_path: Path) -> None:
+    same = str(tmp_path / "same.png")
+    other = str(tmp_path / "other.jpg")
+    cv2.imwrite(same, scenes.moving(1)[0])
+    cv2.imwrite(other, scenes.outdoor())
+    args = ("--checks", "scene_change", "--json")
+    matching = _diagnose(videos["healthy"], "--reference", same, *args)
+    changed = _diagnose(videos["healthy"], "--reference", other, *args)
+    without = _diagnose(videos["healthy"], *args)
+    assert (matching.returncode, changed.returncode, without.returncode) == (0, 1, 0)
+    runs = (matching, changed, without)
+    codes = [json.loads(d.stdout)["result"]["checks"][0]["code"] for d in runs]
+    assert codes == ["matches", "changed", "no_reference"]
+
+
+def test_an_unreadable_reference_is_a_usage_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"not a picture")
+    done = _diagnose("/no/such/clip.avi", "--reference", str(junk))
+    assert done.returncode == 2
+    assert "--reference: cannot read an image from" in done.stderr
+    assert done.stdout == ""
