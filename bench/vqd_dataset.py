@@ -538,8 +538,16 @@ def build(cache_root: Path | None = None, workers: int = 2, log=print) -> list[C
     manifest = root / "manifest.json"
     if manifest.is_file():
         rows = json.loads(manifest.read_text())
+        # Labels come from the tables above, not the manifest: what a fault excuses may be
+        # decided after its clips were rendered.
         clips = [
-            Clip(**{**r, "positives": tuple(r["positives"]), "excused": tuple(r["excused"])})
+            Clip(
+                **{
+                    **r,
+                    "positives": FAULTS.get(r["fault"], ()),
+                    "excused": EXCUSED.get(r["fault"], ()),
+                }
+            )
             for r in rows
         ]
         if all(os.path.exists(c.path) for c in clips):
