@@ -171,6 +171,8 @@ class AlarmView:
     raised_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: str | None
+    code: str | None = None  # the finding in the check catalogue (None from older workers)
+    facts: dict[str, float | str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -174,4 +174,6 @@ def alarm_view(alarm: Alarm) -> AlarmView:
         raised_at=alarm.raised_at,
         acknowledged_at=alarm.acknowledged_at,
         acknowledged_by=alarm.acknowledged_by,
+        code=alarm.code,
+        facts=dict(alarm.facts or {}),
     )

@@ -213,6 +213,9 @@ class Alarm(Base):
     source: Mapped[str] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(20))
     message: Mapped[str] = mapped_column(Text, default="")
+    # The finding in the check catalogue, so a console words it in its operator's language.
+    code: Mapped[str | None] = mapped_column(String(100))
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(20), default="open")
     raised_at: Mapped[datetime] = mapped_column(default=now)
     acknowledged_at: Mapped[datetime | None]

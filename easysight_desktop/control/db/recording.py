@@ -204,6 +204,8 @@ def _camera_and_alarms(
             source=f"diagnosis.{check.type}",
             level=level,
             message=check.message,
+            code=check.code,
+            facts=dict(check.facts) if check.code else None,
             state="open",
             raised_at=result.finished_at or now(),
         )

@@ -22,7 +22,7 @@ from easysight_desktop.control.events import AlarmsChanged, Event
 from easysight_desktop.control.views import AlarmView
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import AsyncRunner
-from easysight_desktop.ui.catalogue import check_label
+from easysight_desktop.ui.catalogue import check_label, finding
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.status_words import status_word
@@ -44,9 +44,12 @@ def source_text(alarm: AlarmView) -> str:
 
 
 def alarm_text(alarm: AlarmView) -> str:
-    """The finding, led by its check's title so the operator sees what was checked."""
-    source = source_text(alarm)
-    return f"{source}: {alarm.message}" if source != alarm.source else alarm.message
+    """The finding in the operator's language, led by its check's title so the operator sees
+    what was checked (the worker's English message when it has no finding code)."""
+    kind, _, check = alarm.source.partition(".")
+    if kind != "diagnosis" or not check:
+        return alarm.message
+    return f"{check_label(check)}: {finding(check, alarm.code, alarm.facts, alarm.message)}"
 
 
 class AlarmsModel(RowsModel):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSizePolicy,
     QSplitter,
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
     from easysight_desktop.control.plane import ControlPlane
 
 
+SCORE_COLUMN, VALUE_COLUMN, FINDING_COLUMN = 2, 3, 4
+
+
 def finding_text(check: CheckView) -> str:
     """The finding in the operator's language (the worker's English message as a fallback)."""
     return finding(check.type, check.code, check.facts, check.message)
@@ -62,7 +66,7 @@ class ChecksModel(RowsModel):
         tr = self.tr
         super().__init__(
             [
-                Column(tr("Check"), lambda c: check_label(c.type), tooltip=self._tip, width=120),
+                Column(tr("Check"), lambda c: check_label(c.type), tooltip=self._tip, width=150),
                 Column(tr("Status"), lambda c: status_word(c.status), status=lambda c: c.status,
                        tooltip=self._tip, width=86),
                 Column(tr("Score"), lambda c: f"{c.score:.0f}", sort=lambda c: c.score,
@@ -100,7 +104,9 @@ class SnapshotLabel(QLabel):
         self.setObjectName(name)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(160, 100)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # Ignored: the layout shares space by stretch, never by the pixmap's size (which would
+        # ratchet up with every rescale and leave the picture and the reference unequal).
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setWordWrap(True)
         self._original: QPixmap | None = None
 
@@ -172,10 +178,24 @@ class ResultsPane(QWidget):
         for caption in (self.snapshot_caption, self.reference_caption):
             caption.setProperty("muted", True)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            caption.setWordWrap(True)
+            # A long caption must not widen its column: picture and reference share equally.
+            caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._reference_generation = 0
         self._reference_camera: int | None = None
         self.model = ChecksModel(self)
-        self.table = make_table("resultsChecksTable", self.model, self, multi_select=False)
+        self.table = make_table(
+            "resultsChecksTable", self.model, self, multi_select=False, stretch_last=False
+        )
+        # The finding says value and limit in words: it gets the room, wrapped, whole; score
+        # and value / limit stay a right-click on the header away.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in (SCORE_COLUMN, VALUE_COLUMN):
+            self.table.setColumnHidden(column, True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            FINDING_COLUMN, QHeaderView.ResizeMode.Stretch
+        )
         self.hint = EmptyHint(self.table, "")
 
         attempts = QHBoxLayout()
@@ -417,9 +437,12 @@ class ResultsPane(QWidget):
         self.snapshot_caption.setVisible(captions)
         self.reference_caption.setVisible(captions)
         self.reference_caption.setText(
-            self.tr("Reference view (scene change compares with it)")
+            self.tr("Reference view") if has else self.tr("No reference view")
+        )
+        self.reference_caption.setToolTip(
+            self.tr("The scene change check compares each picture with this one")
             if has
-            else self.tr("No reference view: scene change is not assessed")
+            else self.tr("Scene change is not assessed until the camera has a reference view")
         )
 
     def has_reference(self) -> bool:

@@ -103,7 +103,7 @@ class TasksModel(RowsModel):
                 tr("Checks"),
                 _checks_text,
                 tooltip=_checks_tip,
-                width=110,
+                width=150,
             ),
             Column(tr("State"), lambda t: status_word(t.state), status=lambda t: t.state,
                    sort=lambda t: _STATE_RANK.get(t.state, 0), width=100),

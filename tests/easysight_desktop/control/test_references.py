@@ -1,5 +1,6 @@
 """Reference views for scene_change: kept from a first healthy picture, set and cleared by the
-operator, sent with every diagnosis task of the camera; and the schema change that holds them."""
+operator, sent with every diagnosis task of the camera; alarms keeping their finding's code and
+facts; and the schema change (0002) that holds both."""
 
 from __future__ import annotations
 
@@ -126,6 +127,29 @@ async def test_the_operator_sets_and_clears_the_reference(make_plane, client) ->
 
 
 @pytest.mark.broker
+async def test_alarms_keep_the_findings_code_and_facts(make_plane, client) -> None:  # type: ignore[no-untyped-def]
+    plane, log = await make_plane()
+    camera = await plane.add_camera(CameraInput(name="Yard", url="noop://yard"))
+    facts = {"value": 11.0, "low": 30.0, "high": 220.0}
+    dark = CheckResult(
+        type="brightness", score=20, status="error", message="too dark", code="too_dark",
+        facts=facts,
+    )  # fmt: skip
+    old = CheckResult(type="clarity", score=20, status="warning", message="blurred")
+    outcome = result(uuid.uuid4(), "error", None)
+    payload = outcome.result.model_copy(update={"checks": [dark, old]})  # type: ignore[union-attr]
+    await diagnosed(plane, log, client, camera.id, outcome.model_copy(update={"result": payload}))
+    alarms = {a.source: a for a in await plane.alarms()}
+    assert (alarms["diagnosis.brightness"].code, alarms["diagnosis.brightness"].facts) == (
+        "too_dark",
+        facts,
+    )
+    assert (alarms["diagnosis.clarity"].code, alarms["diagnosis.clarity"].facts) == (None, {})
+    [shown] = await plane.results((await plane.tasks())[0].id)
+    assert [(c.code, c.facts) for c in shown.checks] == [("too_dark", facts), (None, {})]
+
+
+@pytest.mark.broker
 async def test_diagnosis_tasks_carry_the_reference(make_plane, client, start_worker) -> None:  # type: ignore[no-untyped-def]
     received: list[TaskMessage] = []
 
@@ -178,6 +202,7 @@ async def test_migration_upgrades_an_existing_0001_database(database_url: str) -
         assert current_revision(db.engine) == head_revision() == "0002"
         columns = {c["name"] for c in inspect(db.engine).get_columns("cameras")}
         assert {"reference_path", "reference_taken_at"} <= columns
+        assert {"code", "facts"} <= {c["name"] for c in inspect(db.engine).get_columns("alarms")}
         with db.engine.connect() as connection:
             rows = connection.execute(
                 text("select name, reference_path, reference_taken_at from cameras")

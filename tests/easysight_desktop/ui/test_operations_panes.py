@@ -17,6 +17,7 @@ from easysight_desktop.ui.status_colors import ACTIVE, ERROR, PAUSED, WARNING
 from easysight_desktop.ui.table_model import KEY_ROLE
 from tests.easysight_desktop.ui.conftest import until
 from tests.easysight_desktop.ui.fakes import make_alarm, make_task, make_worker
+from worker_node.protocol import catalogue
 
 
 def column(view, number: int, role=Qt.ItemDataRole.DisplayRole) -> list:  # type: ignore[no-untyped-def]
@@ -174,3 +175,17 @@ def test_diagnosis_alarms_name_their_check_by_title(qtbot, language) -> None:  #
     language("zh")
     assert model.index(0, SOURCE_COLUMN).data() == "亮度"
     assert model.index(1, SOURCE_COLUMN).data() == "event.intrusion"
+    assert model.index(0, MESSAGE_COLUMN).data() == "亮度: too dark: mean grey 12"  # no code
+
+
+def test_diagnosis_alarms_are_worded_in_the_operators_language(qtbot, language) -> None:  # type: ignore[no-untyped-def]
+    facts = {"value": 11.0, "low": 30.0, "high": 220.0}
+    alarm = make_alarm(
+        1, source="diagnosis.brightness", message="too dark", code="too_dark", facts=facts
+    )
+    model = AlarmsModel()
+    model.set_rows([alarm])
+    language("zh")
+    zh = catalogue.word("brightness", "too_dark", facts, "zh")
+    assert model.index(0, MESSAGE_COLUMN).data() == f"亮度: {zh}"
+    assert model.index(0, MESSAGE_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == "too dark"

@@ -169,6 +169,11 @@ async def test_findings_in_english_by_default(qtbot, plane, notes) -> None:  # t
         catalogue.word("brightness", "too_dark", DARK, "en"),
         "sharp (older worker)",
     ]
+    # The finding gets the room, whole: no sideways scrolling, wrapped onto more lines.
+    header = pane.table.horizontalHeader()
+    assert pane.table.isColumnHidden(2) and pane.table.isColumnHidden(3)  # score, value / limit
+    await until(lambda: header.length() <= pane.table.viewport().width(), what="the fit")
+    assert pane.table.wordWrap()
 
 
 async def test_the_reference_view_is_shown_beside_the_picture(
@@ -187,14 +192,16 @@ async def test_the_reference_view_is_shown_beside_the_picture(
     assert pane.has_reference() and reference.isVisible()
     assert pane.reference.image_size().width() == 80
     caption = pane.findChild(QLabel, "referenceCaption")
-    assert caption.text() == "Reference view (scene change compares with it)"
-    # Side by side: the reference to the right of the picture.
+    assert caption.text() == "Reference view"
+    assert "scene change" in caption.toolTip()
+    # Side by side, sharing the room equally: the reference to the right of the picture.
     assert reference.mapTo(pane, reference.rect().topLeft()).x() > pane.snapshot.x()
+    assert abs(reference.width() - pane.snapshot.width()) <= 2
 
     async with signal_seen(pane.referenceShown):
         await plane.clear_reference(7)  # the pane hears CamerasChanged and reads it again
     assert not pane.has_reference() and not reference.isVisible()
-    assert caption.text() == "No reference view: scene change is not assessed"
+    assert caption.text() == "No reference view"
     assert pane.snapshot.has_image()  # the picture stays
 
     pane.show_task(None)

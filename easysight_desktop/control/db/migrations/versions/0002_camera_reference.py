@@ -1,4 +1,4 @@
-"""camera reference view (scene_change)
+"""camera reference view (scene_change); alarms keep their finding's code and facts
 
 Revision ID: 0002
 Revises: 0001
@@ -23,9 +23,15 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("reference_taken_at", sa.DateTime(timezone=True), nullable=True)
         )
+    with op.batch_alter_table("alarms", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("code", sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column("facts", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("alarms", schema=None) as batch_op:
+        batch_op.drop_column("facts")
+        batch_op.drop_column("code")
     with op.batch_alter_table("cameras", schema=None) as batch_op:
         batch_op.drop_column("reference_taken_at")
         batch_op.drop_column("reference_path")
