@@ -58,6 +58,16 @@ class FrameContext:
         height, width = self.frames[-1].shape[:2]
         return width, height
 
+    def last_preview(self) -> Image:
+        """The newest frame at the smallest size already computed, for the thumbnail.
+
+        :attr:`small` if a check made it (the usual case), else the native frame: computing
+        the downscale of every frame only for a thumbnail would cost more than it saves.
+        """
+        if "small" in vars(self):
+            return self.small[-1]
+        return self.frames[-1]
+
     @cached_property
     def small(self) -> list[Image]:
         """Each frame downscaled to at most 480 px wide (area average: no aliasing)."""

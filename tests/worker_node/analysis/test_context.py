@@ -99,3 +99,12 @@ def test_each_derivative_is_computed_once(monkeypatch: pytest.MonkeyPatch) -> No
         assert getattr(ctx, name) is first
         assert len(first) == 4
     assert calls == {"downscale": 4, "tiles": 4}
+
+
+def test_the_preview_is_the_downscale_only_once_it_exists() -> None:
+    frames = scenes.moving(3, 1920, 1080)
+    ctx = FrameContext(frames)
+    assert ctx.last_preview() is frames[-1]  # no downscale made just for a thumbnail
+    assert "small" not in vars(ctx)
+    ctx.grey  # noqa: B018  (a check reads the grey downscale)
+    assert ctx.last_preview() is ctx.small[-1]
