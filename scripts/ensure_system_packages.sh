@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the project needs beyond Python wheels:
 # python3-venv (virtualenv), ffmpeg (test clips), GStreamer's RTSP server (a real RTSP camera in
-# the tests) and Xvfb (screenshots of the console). Installs only what is missing; needs root
+# the tests), Xvfb (screenshots of the console) and fonts with Latin and Chinese glyphs. Installs only what is missing; needs root
 # (or sudo) for that, and says how otherwise.
 set -euo pipefail
 
@@ -27,6 +27,8 @@ for pair in "${qt_libs[@]}"; do
   grep -qF "${pair%%:*} " <<<"$known_libs" || need+=("${pair#*:}")
 done
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+# A font with Chinese glyphs, for the console's zh wording (language = "zh").
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 
