@@ -28,7 +28,8 @@ for pair in "${qt_libs[@]}"; do
 done
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 # A font with Chinese glyphs, for the console's zh wording (language = "zh").
-fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
+compgen -G "/usr/share/fonts/*/wqy/*" >/dev/null || compgen -G "/usr/share/fonts/*/noto-cjk/*" >/dev/null \
+  || need+=(fonts-wqy-microhei)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 
