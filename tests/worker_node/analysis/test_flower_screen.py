@@ -79,7 +79,7 @@ def test_corrupted_frames_are_flagged(check: Evaluate, kind: str, quality: int |
         frames = [jpeg(f, quality) for f in frames]
     result = check("flower_screen", frames)
     assert result.status != "normal"
-    assert result.threshold == 4
+    assert result.threshold == 3.5
     assert result.message.startswith("corrupted picture (flower screen)")
 
 
