@@ -127,3 +127,8 @@ def test_task_thresholds_override_the_defaults(check: Evaluate) -> None:
 def test_inconsistent_thresholds_are_rejected(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="stripe"):
         plan_checks(["stripe"], {"stripe": bad})
+
+
+def test_a_resolution_change_within_the_window_is_handled(check: Evaluate) -> None:
+    frames = [scenes.scene(640, 360), scenes.scene(1280, 1024)]  # the stream switched mid-way
+    assert check("stripe", frames).status == "normal"

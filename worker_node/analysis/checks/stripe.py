@@ -123,7 +123,7 @@ def stripe_figures(greys: list[Image], min_share: float) -> tuple[float, float]:
     size = (max(16, round(width * scale)), max(16, round(greys[0].shape[0] * scale)))
     small = [
         cv2.resize(g, size, interpolation=cv2.INTER_AREA).astype(np.float32)
-        if g.shape[1] != size[0]
+        if g.shape[:2] != (size[1], size[0])
         else g.astype(np.float32)
         for g in greys
     ]
@@ -174,7 +174,7 @@ def stripe(ctx: FrameContext, t: Thresholds) -> CheckResult:
     """
     good, limit = t["good_amplitude"], t["max_amplitude"]
     value, period = stripe_figures(ctx.grey, t["min_share"])
-    period *= ctx.native_size[0] / ctx.grey[-1].shape[1]  # in the camera's own pixels
+    period *= ctx.frames[0].shape[1] / ctx.grey[0].shape[1]  # in the camera's own pixels
     knots = [(0.0, 100.0), (good, 100.0), (limit, 60.0), (3 * limit, 20.0), (5 * limit, 0.0)]
     score = ramp(value, knots)
     code = "striped" if value > limit else "normal"
