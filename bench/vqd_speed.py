@@ -417,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"checks ({len(plan)}): {', '.join(p.spec.name for p in plan)}")
     print(
         f"cores: {os.cpu_count()}, OpenCV {cv2.__version__} threads {cv2.getNumThreads()}, "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, "
         f"load average {os.getloadavg()[0]:.2f}; {args.clips} diagnoses × "
         f"{FRAMES_PER_DIAGNOSIS} frames per size, best of {args.repeat}"
     )

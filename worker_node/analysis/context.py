@@ -70,7 +70,11 @@ class FrameContext:
 
     @cached_property
     def small(self) -> list[Image]:
-        """Each frame downscaled to at most 480 px wide (area average: no aliasing)."""
+        """Each frame downscaled to at most 480 px wide.
+
+        An area average, so every source pixel counts and nothing aliases (exactly so for
+        power-of-two factors such as 1080p → 480; see ``_downscale`` for the rest).
+        """
         return [_downscale(frame, SMALL_WIDTH) for frame in self.frames]
 
     @cached_property
