@@ -24,7 +24,7 @@ below are in thumbnail pixels (at 480 px, 1.5 times more). Per cell:
 Gates — the loss must be dirt, not another fault: at least ``MIN_KEPT`` of the detailed cells
 keep their detail (a picture soft all over is ``focus_blur``'s); the view as a whole still
 matches the reference (structure similarity ≥ ``MIN_SIMILAR``: a turned camera is
-``scene_change``'s); when more than a few cells are lost, at least half of them look hazy (else
+``scene_change``'s); when more than a few cells are lost, ``MIN_HAZY`` of them look hazy (else
 something opaque covers the view: ``occlusion``'s); and the picture is not made of flat blocks
 (:func:`blockiness`: a coarse mosaic over a fine texture looks exactly like haze over it, but
 dirt never makes blocks). A failed gate reads 0 with code ``other_cause``.
