@@ -212,19 +212,21 @@ def best(runs: list[Timing]) -> Timing:
 def run_sequential(
     clips: list[Clip], systems: dict[str, Callable[[Clip], object]], repeat: int
 ) -> dict[str, Timing]:
-    """Each system on each clip in turn, ``repeat`` times; per clip the quickest run counts.
+    """Each system over all clips in turn, ``repeat`` times; per clip the quickest run counts.
 
     On a shared 2-core machine other processes come and go (and a busy sibling hyperthread
-    inflates even CPU time), so runs are short and interleaved, and the minimum per clip —
-    the run least disturbed — is kept, for the suite and the baseline alike.
+    inflates even CPU time), so the systems take turns and the minimum per clip — the run
+    least disturbed — is kept, for the suite and the baseline alike. Whole passes rather
+    than clip-by-clip turns, so that threads one system leaves spinning (OpenBLAS) are
+    charged to it and not to the next.
     """
     cpu = {name: [float("inf")] * len(clips) for name in systems}
     wall = {name: [float("inf")] * len(clips) for name in systems}
     for each in systems.values():
         each(clips[0])  # warm-up: imports, OpenCV's thread pool, allocator
     for _ in range(repeat):
-        for i, clip in enumerate(clips):
-            for name, each in systems.items():
+        for name, each in systems.items():
+            for i, clip in enumerate(clips):
                 cpu0, wall0 = time.process_time(), time.perf_counter()
                 each(clip)
                 cpu[name][i] = min(cpu[name][i], time.process_time() - cpu0)
@@ -361,7 +363,7 @@ def measure_size(
     print(f"\n{label} ({size[0]}×{size[1]}), analysis only (decoding excluded):")
     plan = working_plan(full_plan, clips)
     timings = run_sequential(
-        clips, {"suite": lambda c: diagnose(plan, c), "baseline": baseline}, repeat
+        clips, {"baseline": baseline, "suite": lambda c: diagnose(plan, c)}, repeat
     )
     suite, base = timings["suite"], timings["baseline"]
     print(_row("suite, whole catalogue", suite, base))
