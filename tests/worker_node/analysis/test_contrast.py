@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
 from tests.worker_node.analysis import scenes
-from tests.worker_node.analysis.conftest import Evaluate
+from tests.worker_node.analysis.conftest import Evaluate, evaluate
+from worker_node.analysis import FrameContext, plan_checks, run_checks
+from worker_node.analysis.snapshot import decode_reference, encode_thumbnail
+from worker_node.protocol.messages import CheckResult
 
 
 def _fog(image: np.ndarray, keep: float, level: float = 170.0) -> np.ndarray:
@@ -51,3 +55,55 @@ def test_flat_picture_scores_zero(check: Evaluate) -> None:
 def test_task_thresholds_override_the_defaults(check: Evaluate) -> None:
     frame = scenes.scene()
     assert check("contrast", [frame], {"min_std": 50, "good_std": 80}).status != "normal"
+
+
+def _reference(frame: np.ndarray) -> np.ndarray:
+    """The reference as a worker receives it: the console's JPEG thumbnail, decoded."""
+    text = encode_thumbnail(frame)
+    assert text is not None
+    return decode_reference(text)
+
+
+def _against_reference(frames: list[np.ndarray], reference: np.ndarray) -> CheckResult:
+    plan = plan_checks(["contrast"])
+    [result] = run_checks(plan, FrameContext(frames, None, reference))
+    return result
+
+
+@pytest.mark.parametrize("kind", ["indoor", "outdoor", "night", "static_noisy"])
+@pytest.mark.parametrize("gain", [0.85, 1.0, 1.15])
+def test_same_view_under_other_light_keeps_its_contrast(kind: str, gain: float) -> None:
+    frames = scenes.healthy_kinds()[kind]
+    lit = [np.clip(f.astype(np.float32) * gain, 0, 255).astype(np.uint8) for f in frames]
+    result = _against_reference(lit, _reference(frames[0]))
+    assert result.status == "normal", result.message
+    assert result.message.startswith("contrast normal") and "reference" in result.message
+
+
+@pytest.mark.parametrize("kind", ["indoor", "outdoor", "static_noisy"])
+def test_fog_against_the_reference_fires(kind: str) -> None:
+    frames = scenes.healthy_kinds()[kind]
+    reference = _reference(frames[0])
+    result = _against_reference([_fog(f, 0.3) for f in frames], reference)
+    assert result.status != "normal"
+    assert result.code == "faded" and result.threshold == 45
+    thick = _against_reference([_fog(f, 0.15) for f in frames], reference)
+    assert thick.status in ("error", "critical")
+
+
+def test_blur_is_not_lost_contrast_against_the_reference() -> None:
+    frames = scenes.healthy_kinds()["outdoor"]
+    blurred = [cv2.GaussianBlur(f, (0, 0), 4) for f in frames]
+    assert _against_reference(blurred, _reference(frames[0])).status == "normal"
+
+
+def test_a_low_contrast_view_is_normal_against_its_own_reference() -> None:
+    # without a reference this flat scene is "low"; it is what the camera always saw
+    frames = [_fog(f, 0.35) for f in scenes.healthy_kinds()["indoor"]]
+    assert evaluate("contrast", frames).status != "normal"
+    assert _against_reference(frames, _reference(frames[0])).status == "normal"
+
+
+def test_ratio_thresholds_are_validated(check: Evaluate) -> None:
+    with pytest.raises(ValueError, match="min_ratio < good_ratio"):
+        check("contrast", [scenes.scene()], {"min_ratio": 80, "good_ratio": 70})
