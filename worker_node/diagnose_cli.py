@@ -81,10 +81,9 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             template=args.template,
             reference_jpeg=_reference(args.reference) if args.reference else None,
         )
-        plan_checks(params.checks, template=params.template)
-        timeout = args.timeout
-        if timeout is None:
-            timeout = Settings.load(getattr(args, "config", None)).source_timeout
+        settings = Settings.load(getattr(args, "config", None))
+        plan_checks(params.checks, site_defaults=settings.thresholds, template=params.template)
+        timeout = settings.source_timeout if args.timeout is None else args.timeout
         if timeout <= 0:
             raise ValueError("--timeout must be greater than 0")
     except ValidationError as exc:
@@ -100,7 +99,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         started: dict[Future[DiagnosisResult], tuple[str, float]] = {}
         for source in args.sources:
             future = pool.submit(
-                run_diagnosis, source, params, source_timeout=timeout, cancel=cancel
+                run_diagnosis,
+                source,
+                params,
+                source_timeout=timeout,
+                cancel=cancel,
+                site_thresholds=settings.thresholds,
             )
             started[future] = (source, time.monotonic())
         for future in as_completed(started):

@@ -150,3 +150,16 @@ def test_an_unreadable_reference_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "--reference: cannot read an image from" in done.stderr
     assert done.stdout == ""
+
+
+def test_the_site_thresholds_setting_applies(videos: dict[str, str]) -> None:
+    strict = {"EASYSIGHT_THRESHOLDS": '{"brightness": {"min_mean": 200, "max_mean": 250}}'}
+    done = _diagnose(videos["healthy"], "--checks", "brightness", "--json", env=strict)
+    assert done.returncode == 1, done.stderr
+    [line] = [json.loads(line) for line in done.stdout.splitlines()]
+    [finding] = line["result"]["checks"]
+    assert (finding["code"], finding["facts"]["low"]) == ("too_dark", 200)
+    typo = {"EASYSIGHT_THRESHOLDS": '{"brightness": {"min": 20}}'}
+    done = _diagnose(videos["healthy"], env=typo)
+    assert done.returncode == 2
+    assert "unknown threshold 'min' for check 'brightness'" in done.stderr
