@@ -1,17 +1,19 @@
 """VQD analysis speed: frames per second per core for the whole check catalogue.
 
 ```
-.venv/bin/python bench/vqd_speed.py [--clips 8] [--repeat 3] [--threads 1,2,4] [--no-decode]
+.venv/bin/python bench/vqd_speed.py [--clips 8] [--repeat 5] [--threads 1,2,4] [--no-decode]
+                                    [--cv-threads N]
 ```
 
 What runs: 5-frame diagnoses as the worker runs them once the frames are grabbed
-(``FrameContext`` + ``plan_checks([])`` + ``diagnose_frames``: every registered check, then
-the thumbnail) on camera-like 1080p and 720p frames made offline — half
-from the simulator's site scenes (native-resolution texture, moving objects, clock, sensor
-noise), half from scikit-image photographs of the tune split upscaled to the frame size with a
-moving object and sensor noise. Beside it, in the same process on the same frames, a baseline:
-the five basic checks written plainly at full resolution (grey mean, Laplacian variance,
-channel-mean deviation, blur-residual noise, frame difference).
+(``FrameContext`` with the camera's reference view + ``plan_checks([])`` +
+``diagnose_frames``: every registered check, then the thumbnail) on camera-like 1080p and 720p
+frames made offline. Half come from the simulator's site scenes (native-resolution texture,
+moving objects, clock, sensor noise), half from scikit-image photographs of the tune split
+upscaled to the frame size with a moving object and sensor noise. Beside it, in the same
+process on the same frames, a baseline: the five basic checks written plainly at full
+resolution (grey mean, Laplacian variance, channel-mean deviation, blur-residual noise, frame
+difference).
 
 What is measured: CPU time of the whole process (``time.process_time``, so OpenCV's own worker
 threads count too), hence frames/s *per core*; wall-clock figures are shown beside it. Per-check
@@ -48,6 +50,7 @@ from worker_node.analysis import checks as _checks  # noqa: F401  (registers the
 from worker_node.analysis.context import FrameContext
 from worker_node.analysis.diagnosis import diagnose_frames
 from worker_node.analysis.registry import PlannedCheck, plan_checks
+from worker_node.analysis.snapshot import decode_reference, encode_thumbnail
 from worker_node.simulator.scenes import Scene
 
 Image = NDArray[np.uint8]
@@ -60,10 +63,14 @@ PHOTOS = ("astronaut", "coffee", "camera", "brick")
 
 @dataclass
 class Clip:
-    """The frames of one diagnosis."""
+    """The frames of one diagnosis, and the camera's stored reference view."""
 
     frames: list[Image]
     offsets: list[float]
+    reference: Image | None = None
+
+    def context(self) -> FrameContext:
+        return FrameContext(self.frames, self.offsets, self.reference)
 
 
 # --- frames ------------------------------------------------------------------------------------
@@ -116,14 +123,21 @@ def _scene_clip(size: tuple[int, int], seed: int) -> Clip:
 
 
 def make_clips(size: tuple[int, int], count: int) -> list[Clip]:
-    """``count`` diagnoses' worth of frames: simulator scenes and photographs, alternating."""
+    """``count`` diagnoses' worth of frames: simulator scenes and photographs, alternating.
+
+    Each has a reference view as the console stores one (the JPEG thumbnail of an earlier
+    healthy diagnosis), so the checks that compare with it do their full work.
+    """
     photos = [_photo(name) for name in PHOTOS]
     clips = []
     for i in range(count):
         if i % 2 == 0:
-            clips.append(_scene_clip(size, 100 + i))
+            clip = _scene_clip(size, 100 + i)
         else:
-            clips.append(_photo_clip(photos[(i // 2) % len(photos)], size, 200 + i))
+            clip = _photo_clip(photos[(i // 2) % len(photos)], size, 200 + i)
+        thumbnail = encode_thumbnail(clip.frames[0])
+        clip.reference = decode_reference(thumbnail) if thumbnail else None
+        clips.append(clip)
     return clips
 
 
@@ -132,7 +146,7 @@ def make_clips(size: tuple[int, int], count: int) -> list[Clip]:
 
 def diagnose(plan: Sequence[PlannedCheck], clip: Clip) -> None:
     """One diagnosis as the worker runs it once the frames are grabbed: checks and thumbnail."""
-    result = diagnose_frames(plan, FrameContext(clip.frames, clip.offsets))
+    result = diagnose_frames(plan, clip.context())
     if len(result.checks) != len(plan):
         names = ", ".join(f"{r.type}={r.status}" for r in result.checks)
         raise RuntimeError(f"a suppressing check fired on a healthy clip: {names}")
@@ -148,7 +162,7 @@ def working_plan(plan: Sequence[PlannedCheck], clips: list[Clip]) -> list[Planne
     for planned in plan:
         try:
             for clip in clips:
-                planned.spec.evaluate(FrameContext(clip.frames, clip.offsets), planned.thresholds)
+                planned.spec.evaluate(clip.context(), planned.thresholds)
         except Exception as exc:
             print(f"  LEFT OUT {planned.spec.name}: raised {type(exc).__name__}: {exc}")
             continue
@@ -259,14 +273,14 @@ def per_check_costs(
     ones no check reads are left out, as in a real diagnosis. Per clip and item the quickest
     of ``repeat`` runs counts (see :func:`run_sequential`).
     """
-    probe = FrameContext(clips[0].frames, clips[0].offsets)
+    probe = clips[0].context()
     for planned in plan:
         planned.spec.evaluate(probe, planned.thresholds)
     used = [name for name in DERIVATIVES if name in vars(probe)]
     cost: dict[tuple[int, str], float] = {}
     for _ in range(repeat):
         for i, clip in enumerate(clips):
-            ctx = FrameContext(clip.frames, clip.offsets)
+            ctx = clip.context()
             for name in used:
                 start = time.process_time()
                 getattr(ctx, name)
@@ -316,8 +330,11 @@ def encode(clips: list[Clip], path: Path, codec: str) -> None:
             raise RuntimeError(f"ffmpeg failed to encode {path.name}")
 
 
-def decode_and_diagnose(path: Path, each: Callable[[Clip], object] | None) -> int:
-    """Read ``path`` with OpenCV; every 5 frames, ``each`` on them (nothing if None)."""
+def decode_and_diagnose(
+    path: Path, references: list[Image | None], each: Callable[[Clip], object] | None
+) -> int:
+    """Read ``path`` with OpenCV; every 5 frames, ``each`` on them (nothing if None), with
+    the reference of the clip they were encoded from."""
     offsets = [WINDOW_S * i / (FRAMES_PER_DIAGNOSIS - 1) for i in range(FRAMES_PER_DIAGNOSIS)]
     capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
     frames: list[Image] = []
@@ -331,7 +348,8 @@ def decode_and_diagnose(path: Path, each: Callable[[Clip], object] | None) -> in
             frames.append(frame)
             if len(frames) == FRAMES_PER_DIAGNOSIS:
                 if each is not None:
-                    each(Clip(frames, offsets))
+                    reference = references[(count - 1) // FRAMES_PER_DIAGNOSIS]
+                    each(Clip(frames, offsets, reference))
                 frames = []
     finally:
         capture.release()
@@ -394,8 +412,9 @@ def measure_size(
             path = Path(tmp) / f"{label}.{'mp4' if codec == 'h264' else 'avi'}"
             encode(clips, path, codec)
             for name, each in systems.items():
-                decode_and_diagnose(path, each)  # warm-up
-                work = partial(decode_and_diagnose, path, each)
+                references = [clip.reference for clip in clips]
+                decode_and_diagnose(path, references, each)  # warm-up
+                work = partial(decode_and_diagnose, path, references, each)
                 runs = [timed(work) for _ in range(repeat)]
                 print(_row(f"{codec} {name}", best(runs)))
     return suite, base
