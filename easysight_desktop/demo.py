@@ -27,7 +27,13 @@ async def register_and_diagnose(plane: ControlPlane, stack: DemoStack) -> list[T
     existing = {c.name: c for c in await plane.cameras()}
     ids = []
     for cam in stack.cameras:
-        data = CameraInput(name=cam["name"], url=cam["url"], group=GROUP, location="demo site")
+        data = CameraInput(
+            name=cam["name"],
+            url=cam["url"],
+            substream_url=cam.get("substream_url"),  # the wall plays it; enlarged tiles the main
+            group=GROUP,
+            location="demo site",
+        )
         known = existing.get(cam["name"])
         view = await (plane.update_camera(known.id, data) if known else plane.add_camera(data))
         ids.append(view.id)

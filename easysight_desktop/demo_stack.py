@@ -53,7 +53,9 @@ def _read_line(proc: subprocess.Popen[str], timeout: float) -> str:
 
 def start_simulator(stack: DemoStack) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "worker_node.simulator", "--port", "0"],
+        # A 16-tile wall: 720p at 25 frames/s with substreams, a few faults, one camera that
+        # drops out for 10 s every 30 s.
+        [sys.executable, "-m", "worker_node.simulator", "--port", "0", "--wall"],
         stdout=subprocess.PIPE,
         text=True,
     )

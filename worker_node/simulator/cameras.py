@@ -12,12 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from worker_node.simulator.faults import Fault, View
-from worker_node.simulator.scenes import Scene
+from worker_node.simulator.scenes import DEFAULT_LOOP_S, Scene
 
 DEFAULT_SIZE = (640, 360)
 DEFAULT_FPS = 15
 MAX_FPS = 30
+MAX_LOOP_S = 60.0
 HEALTHY_COUNT = 5
+WALL_COUNT = 16
+WALL_SIZE = (1280, 720)
+WALL_FPS = 25.0
 
 SITE_NAMES = (
     "Gate 1",
@@ -41,6 +45,8 @@ SITE_NAMES = (
 FAULT_SETS: dict[str, tuple[Fault, ...]] = {
     "default": (Fault.DARK, Fault.BLURRED, Fault.FROZEN, Fault.NO_SIGNAL),
     "none": (),
+    # A 16-tile wall: mostly healthy, a few faults to spot, one camera that drops and returns.
+    "wall": (Fault.DARK, Fault.BLURRED, Fault.FROZEN, Fault.DROPOUT),
     "all": (
         Fault.DARK,
         Fault.BLURRED,
@@ -54,7 +60,11 @@ FAULT_SETS: dict[str, tuple[Fault, ...]] = {
 
 @dataclass(frozen=True)
 class CameraSpec:
-    """One simulated camera. ``dropout_*`` only matter for the ``dropout`` fault."""
+    """One simulated camera. ``dropout_*`` only matter for the ``dropout`` fault.
+
+    Its motion repeats every ``loop_s`` seconds (the clock keeps real time), so each frame of the
+    loop is encoded once. Every camera also has a substream at half the size.
+    """
 
     id: str
     name: str
@@ -64,6 +74,7 @@ class CameraSpec:
     fps: float = DEFAULT_FPS
     dropout_up_s: float = 20.0
     dropout_down_s: float = 10.0
+    loop_s: float = DEFAULT_LOOP_S
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.id):
@@ -76,12 +87,20 @@ class CameraSpec:
             raise ValueError(f"camera {self.id}: fps must be in (0, {MAX_FPS}]")
         if self.dropout_up_s <= 0 or self.dropout_down_s <= 0:
             raise ValueError(f"camera {self.id}: dropout periods must be positive")
+        if not 0 < self.loop_s <= MAX_LOOP_S:
+            raise ValueError(f"camera {self.id}: loop must be in (0, {MAX_LOOP_S:g}] seconds")
 
-    def make_view(self) -> View:
+    @property
+    def substream_size(self) -> tuple[int, int]:
+        """Half the main size, rounded down to even numbers (1280x720 -> 640x360)."""
+        return max(8, self.width // 4 * 2), max(8, self.height // 4 * 2)
+
+    def make_view(self, substream: bool = False) -> View:
         """The picture source for this camera; seeded by id so a camera looks the same each run."""
         seed = zlib.crc32(self.id.encode())
-        scene = Scene(self.name, f"CAM {self.id.upper()}", self.width, self.height, seed)
-        return View(scene, self.fault)
+        label = f"CAM {self.id.upper()}"
+        scene = Scene(self.name, label, self.width, self.height, seed, self.loop_s)
+        return View(scene, self.fault, self.substream_size if substream else None)
 
 
 def slugify(name: str) -> str:
@@ -115,6 +134,7 @@ def camera_specs(
     faults: str | Sequence[Fault] = "default",
     dropout_up_s: float = 20.0,
     dropout_down_s: float = 10.0,
+    loop_s: float = DEFAULT_LOOP_S,
 ) -> list[CameraSpec]:
     """The cameras to serve: healthy ones first, then one per fault.
 
@@ -146,6 +166,7 @@ def camera_specs(
                 fps=fps,
                 dropout_up_s=dropout_up_s,
                 dropout_down_s=dropout_down_s,
+                loop_s=loop_s,
             )
         )
     return specs

@@ -2,6 +2,7 @@
 
 The first stdout line is ``easysight-sim: serving N cameras at <base URL>`` and is flushed at once,
 so a parent process (demo script, test, benchmark) can start it with ``--port 0`` and read the URL.
+``--wall`` serves a 16-tile wall: 16 cameras at 1280x720 and 25 frames/s, four of them faulty.
 """
 
 from __future__ import annotations
@@ -21,11 +22,16 @@ from worker_node.simulator.cameras import (
     DEFAULT_SIZE,
     FAULT_SETS,
     MAX_FPS,
+    MAX_LOOP_S,
+    WALL_COUNT,
+    WALL_FPS,
+    WALL_SIZE,
     camera_specs,
     parse_faults,
 )
 from worker_node.simulator.faults import Fault
 from worker_node.simulator.hub import DEFAULT_QUALITY
+from worker_node.simulator.scenes import DEFAULT_LOOP_S
 from worker_node.simulator.server import SimulatorServer
 
 PROG = "easysight-sim"
@@ -45,6 +51,16 @@ def _fps(text: str) -> float:
         raise argparse.ArgumentTypeError(f"fps must be a number, not {text!r}") from None
     if not 0 < value <= MAX_FPS:
         raise argparse.ArgumentTypeError(f"fps must be in (0, {MAX_FPS}], not {text}")
+    return value
+
+
+def _loop(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"loop must be a number, not {text!r}") from None
+    if not 0 < value <= MAX_LOOP_S:
+        raise argparse.ArgumentTypeError(f"loop must be in (0, {MAX_LOOP_S:g}] seconds")
     return value
 
 
@@ -80,20 +96,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="number of cameras (default: 5 healthy plus one per fault)",
     )
     parser.add_argument(
-        "--size", type=_size, default=DEFAULT_SIZE, help="frame size WxH (default 640x360)"
+        "--wall",
+        action="store_true",
+        help=(
+            f"a {WALL_COUNT}-tile wall: {WALL_COUNT} cameras, {WALL_SIZE[0]}x{WALL_SIZE[1]}, "
+            f"{WALL_FPS:g} fps, faults 'wall' (dark, blurred, frozen, dropout); "
+            "--cameras, --size, --fps and --faults still override"
+        ),
     )
-    parser.add_argument(
-        "--fps", type=_fps, default=DEFAULT_FPS, help=f"frames per second (default {DEFAULT_FPS})"
-    )
+    parser.add_argument("--size", type=_size, help="frame size WxH (default 640x360)")
+    parser.add_argument("--fps", type=_fps, help=f"frames per second (default {DEFAULT_FPS})")
     parser.add_argument(
         "--faults",
         type=_faults,
-        default=FAULT_SETS["default"],
         metavar="SET",
         help=(
             "default (dark, blurred, frozen, no_signal), none, all (adds blue_screen, dropout), "
-            "or a comma list such as dark,frozen,dropout"
+            "wall (dark, blurred, frozen, dropout), or a comma list such as dark,frozen,dropout"
         ),
+    )
+    parser.add_argument(
+        "--loop",
+        type=_loop,
+        default=DEFAULT_LOOP_S,
+        metavar="SECONDS",
+        help=(
+            f"motion repeats after this many seconds (default {DEFAULT_LOOP_S:g}); each frame "
+            "of the loop is encoded once, the clock keeps real time"
+        ),
+    )
+    parser.add_argument(
+        "--prepare",
+        action="store_true",
+        help="encode every loop before serving (a steady load from the first second)",
     )
     parser.add_argument(
         "--dropout",
@@ -118,14 +153,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--quality must be between 1 and 100")
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(args.verbose, 2)]
     logging.basicConfig(level=level, format=f"{PROG}: %(levelname)s %(name)s: %(message)s")
+    preset = (
+        (WALL_COUNT, WALL_SIZE, WALL_FPS, FAULT_SETS["wall"])
+        if args.wall
+        else (None, DEFAULT_SIZE, DEFAULT_FPS, FAULT_SETS["default"])
+    )
     try:
         specs = camera_specs(
-            args.cameras,
-            size=args.size,
-            fps=args.fps,
-            faults=args.faults,
+            preset[0] if args.cameras is None else args.cameras,
+            size=preset[1] if args.size is None else args.size,
+            fps=preset[2] if args.fps is None else args.fps,
+            faults=preset[3] if args.faults is None else args.faults,
             dropout_up_s=args.dropout[0],
             dropout_down_s=args.dropout[1],
+            loop_s=args.loop,
         )
         server = SimulatorServer(specs, host=args.host, port=args.port, quality=args.quality)
     except ValueError as exc:
@@ -141,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        if args.prepare:
+            server.prepare()
         try:
             server.start()
         except OSError as exc:

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import cv2
-
 from worker_node.simulator.cameras import CameraSpec
-from worker_node.simulator.faults import Fault, View
+from worker_node.simulator.faults import Fault
+from worker_node.simulator.frame_loop import FrameLoop
 
 BOUNDARY = "easysightframe"
 DEFAULT_QUALITY = 80
@@ -59,7 +58,11 @@ def build_part(jpeg: bytes, seq: int, captured_at: float) -> EncodedFrame:
 
 
 class FrameHub:
-    """Serves one camera to any number of viewers from a single render-and-encode thread."""
+    """Serves one stream of a camera to any number of viewers from a single render thread.
+
+    ``substream`` serves the camera's half-size stream. Hubs of one camera share ``epoch`` (a
+    ``clock()`` reading) so that their dropout schedules and motion loops stay in step.
+    """
 
     def __init__(
         self,
@@ -68,23 +71,50 @@ class FrameHub:
         quality: int = DEFAULT_QUALITY,
         linger_s: float = DEFAULT_LINGER_S,
         clock: Callable[[], float] = time.monotonic,
+        substream: bool = False,
+        epoch: float | None = None,
     ) -> None:
         self.spec = spec
         self._quality = quality
         self._linger_s = linger_s
         self._clock = clock
-        self._epoch = clock()
+        self._epoch = clock() if epoch is None else epoch
+        self._substream = substream
         self._cond = threading.Condition()
-        self._view: View | None = None  # built on first use: drawing a background costs time
-        self._static_jpeg: bytes | None = None
+        self._loop: FrameLoop | None = None  # built on first use: drawing a background costs time
         self._latest: EncodedFrame | None = None
         self._seq = 0
         self._viewers = 0
         self._thread: threading.Thread | None = None
         self._closed = False
-        self.frames_encoded = 0  # JPEG encodes done; stays flat while nobody watches
 
     # -- state -------------------------------------------------------------------------------
+
+    @property
+    def frames_encoded(self) -> int:
+        """Full-frame JPEG encodes so far: flat while nobody watches and once the loop is cached."""
+        return self._loop.encodes if self._loop else 0
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Width and height of this stream's pictures."""
+        return self.spec.substream_size if self._substream else (self.spec.width, self.spec.height)
+
+    def cache_state(self) -> tuple[int, int]:
+        """Frames of the motion loop encoded so far, and how many it has."""
+        loop = self._frame_loop()
+        return loop.cached, loop.length
+
+    def prepare(self) -> None:
+        """Encode the whole motion loop now, so serving costs no full-frame encodes."""
+        self._frame_loop().fill()
+
+    def _frame_loop(self) -> FrameLoop:
+        with self._cond:
+            if self._loop is None:
+                view = self.spec.make_view(self._substream)
+                self._loop = FrameLoop(view, self.spec.fps, self._quality)
+            return self._loop
 
     @property
     def viewers(self) -> int:
@@ -245,19 +275,7 @@ class FrameHub:
             self._cond.wait(remaining)
 
     def _encode(self, seq: int) -> EncodedFrame:
-        """Render and JPEG-encode one frame (a static view is encoded only the first time)."""
+        """The frame due now from the motion loop (a static view is encoded only once)."""
         captured_at = time.time()
-        if self._view is None:
-            self._view = self.spec.make_view()
-        jpeg = self._static_jpeg
-        if jpeg is None:
-            ok, buffer = cv2.imencode(
-                ".jpg", self._view.render(), [cv2.IMWRITE_JPEG_QUALITY, self._quality]
-            )
-            if not ok:
-                raise RuntimeError(f"JPEG encoding failed for camera {self.spec.id}")
-            jpeg = buffer.tobytes()
-            self.frames_encoded += 1
-            if self._view.static:
-                self._static_jpeg = jpeg
+        jpeg = self._frame_loop().jpeg(self._clock() - self._epoch, captured_at)
         return build_part(jpeg, seq, captured_at)

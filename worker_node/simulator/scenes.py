@@ -1,8 +1,10 @@
 """Synthetic camera pictures: a textured site view with moving objects, a clock and sensor noise.
 
 The static part of a view (sky, buildings, road, labels) is drawn once per camera; each frame only
-copies it, draws the moving objects and the clock, and adds noise from a shared pool. That keeps a
-720p frame to a few milliseconds, so many cameras can stream at once on a small machine.
+copies it, draws the moving objects and the clock, and adds noise from a shared pool. All motion
+repeats every ``loop_s`` seconds, so a camera's frames can be encoded once and replayed; the clock
+lives in a band at the top (``clock_rows`` high) that no moving object enters, so it can be
+redrawn on its own (see :mod:`worker_node.simulator.frame_loop`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ WHITE: Colour = (255, 255, 255)
 BLACK: Colour = (0, 0, 0)
 NOISE_SIGMA = 3.0
 NOISE_MARGIN = 32
+DEFAULT_LOOP_S = 4.0
 
 
 def black_frame(width: int, height: int) -> Frame:
@@ -102,12 +105,24 @@ class _Mover:
 class Scene:
     """One camera's view of a site: drawn from a seed so every camera looks different but stable."""
 
-    def __init__(self, name: str, label: str, width: int, height: int, seed: int) -> None:
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        width: int,
+        height: int,
+        seed: int,
+        loop_s: float = DEFAULT_LOOP_S,
+    ) -> None:
         self.name = name
         self.width = width
         self.height = height
+        self.loop_s = loop_s
         self._rng = random.Random(seed)
         self._scale = height / 360
+        # The camera label and the clock sit in this band; 32-row steps keep it whole MCU rows
+        # at full size and at half size (the substream).
+        self.clock_rows = 32 * max(1, -(-round(32 * self._scale) // 32))
         self._road = (0, 0)  # top and bottom edge of the road, set while drawing the background
         self._background = self._draw_background(name, label)
         self._movers = self._make_movers()
@@ -120,6 +135,18 @@ class Scene:
             self._draw_mover(frame, mover, elapsed)
         self._draw_clock(frame, time.time() if wall_time is None else wall_time)
         return self._add_noise(frame)
+
+    def render_clock_band(self, wall_time: float) -> Frame:
+        """The top ``clock_rows`` of a frame stamped with ``wall_time`` (nothing moves there)."""
+        band = self._background[: self.clock_rows].copy()
+        self._draw_clock(band, wall_time)
+        positive, negative = _NOISE.field(self.width, self.height)
+        dy = self._noise_rng.randrange(NOISE_MARGIN)
+        dx = self._noise_rng.randrange(NOISE_MARGIN)
+        window = (slice(dy, dy + self.clock_rows), slice(dx, dx + self.width))
+        cv2.add(band, positive[window], dst=band)
+        cv2.subtract(band, negative[window], dst=band)
+        return band
 
     # -- static background -------------------------------------------------------------------
 
@@ -201,18 +228,31 @@ class Scene:
 
     # -- moving objects ----------------------------------------------------------------------
 
+    def _looped(self, speed: float, span: float) -> float:
+        """The speed nearest ``speed`` that covers ``span`` a whole number of times per loop."""
+        laps = max(1, round(abs(speed) * self.loop_s / span))
+        return (1 if speed > 0 else -1) * laps * span / self.loop_s
+
     def _make_movers(self) -> list[_Mover]:
         rng, s = self._rng, self._scale
         top, bottom = self._road
         lane = (bottom - top) // 4
+        car_a, car_b = int(70 * s), int(60 * s)
         movers = [
-            _Mover("car", self._colour(), int(70 * s), top + lane, rng.uniform(90, 160) * s, 0.0),
             _Mover(
                 "car",
                 self._colour(),
-                int(60 * s),
+                car_a,
+                top + lane,
+                self._looped(rng.uniform(90, 160) * s, self.width + 2 * car_a),
+                0.0,
+            ),
+            _Mover(
+                "car",
+                self._colour(),
+                car_b,
                 bottom - lane,
-                -rng.uniform(70, 140) * s,
+                self._looped(-rng.uniform(70, 140) * s, self.width + 2 * car_b),
                 rng.uniform(0, self.width),
             ),
             _Mover(
@@ -224,13 +264,19 @@ class Scene:
                 rng.uniform(0, self.width),
             ),
         ]
-        speed = rng.uniform(80, 140) * s
-        movers.append(
-            _Mover("ball", self._colour(), int(12 * s), 0, speed, rng.uniform(0, 300) * s)
-        )
+        ball = int(12 * s)
+        # One bounce across and back per loop, so the ball too repeats seamlessly.
+        speed = 2 * (self.width - 2 * ball) / self.loop_s
+        movers.append(_Mover("ball", self._colour(), ball, 0, speed, rng.uniform(0, 300) * s))
         return movers
 
     def _draw_mover(self, frame: Frame, mover: _Mover, elapsed: float) -> None:
+        if mover.kind == "person":
+            # Paces to and fro around its spot: one round trip per loop.
+            reach = abs(mover.speed) * self.loop_s / 2
+            x = int(mover.phase + _triangle(abs(mover.speed) * elapsed, reach))
+            self._draw_person(frame, mover, x)
+            return
         span = self.width + 2 * mover.size
         travelled = (mover.phase + abs(mover.speed) * elapsed) % span
         x = int(travelled - mover.size if mover.speed > 0 else self.width + mover.size - travelled)
@@ -248,19 +294,22 @@ class Scene:
             cv2.rectangle(frame, (x - size // 2, y - body_h), (x + size // 2, y), BLACK, 1)
             for wx in (x - size // 3, x + size // 3):
                 cv2.circle(frame, (wx, y), max(2, size // 9), (20, 20, 20), -1)
-        elif mover.kind == "person":
-            head = max(2, size // 7)
-            cv2.ellipse(
-                frame, (x, y - size // 2), (size // 6, size // 3), 0, 0, 360, mover.colour, -1
-            )
-            cv2.circle(frame, (x, y - size + head), head, (150, 180, 220), -1)
         else:
-            # A ball bouncing around the whole frame, so motion is not only along the road.
+            # A ball bouncing around the view below the clock band, so motion is not only along
+            # the road; across once and down twice per loop.
             distance = mover.phase + abs(mover.speed) * elapsed
-            bx = _triangle(distance, self.width - 2 * size) + size
-            by = _triangle(distance * 0.7, self.height - 2 * size) + size
+            across = self.width - 2 * size
+            down = self.height - self.clock_rows - 2 * size
+            bx = _triangle(distance, across) + size
+            by = _triangle(distance * 2 * down / max(1, across), down) + self.clock_rows + size
             cv2.circle(frame, (int(bx), int(by)), size, mover.colour, -1, cv2.LINE_AA)
             cv2.circle(frame, (int(bx), int(by)), size, BLACK, 1, cv2.LINE_AA)
+
+    def _draw_person(self, frame: Frame, mover: _Mover, x: int) -> None:
+        y, size = mover.lane_y, mover.size
+        head = max(2, size // 7)
+        cv2.ellipse(frame, (x, y - size // 2), (size // 6, size // 3), 0, 0, 360, mover.colour, -1)
+        cv2.circle(frame, (x, y - size + head), head, (150, 180, 220), -1)
 
     def _draw_clock(self, frame: Frame, wall_time: float) -> None:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(wall_time))
@@ -279,7 +328,7 @@ class Scene:
         return frame
 
 
-def _triangle(distance: float, span: int) -> float:
+def _triangle(distance: float, span: float) -> float:
     """Position bouncing between 0 and ``span`` after travelling ``distance``."""
     if span <= 0:
         return 0.0

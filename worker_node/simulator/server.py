@@ -1,5 +1,8 @@
 """The simulator's HTTP side: camera list, MJPEG streams, snapshots and a health check.
 
+Each camera has a main stream (``/cam/<id>.mjpg``) and a half-size substream
+(``/sub/<id>.mjpg``), each with a snapshot (``.jpg``); ``/cameras.json`` lists both URLs.
+
 A threading server keeps this stdlib-only: each client gets a thread that only copies shared,
 already-encoded bytes to its socket, so a client costs almost nothing but its socket buffer.
 """
@@ -10,12 +13,14 @@ import contextlib
 import html
 import json
 import logging
+import os
 import re
 import socket
 import socketserver
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -33,7 +38,7 @@ from worker_node.simulator.hub import (
 
 log = logging.getLogger(__name__)
 
-CAMERA_PATH = re.compile(r"^/cam/([a-z0-9][a-z0-9_-]*)\.(mjpg|jpg)$")
+CAMERA_PATH = re.compile(r"^/(cam|sub)/([a-z0-9][a-z0-9_-]*)\.(mjpg|jpg)$")
 HOST_HEADER = re.compile(r"^[A-Za-z0-9.\-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")
 FRAME_WAIT_S = 1.0
 SEND_TIMEOUT_S = 20.0
@@ -91,13 +96,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_json(sim.health())
             return
         match = CAMERA_PATH.match(path)
-        hub = sim.hubs.get(match.group(1)) if match else None
+        hubs = sim.sub_hubs if match and match.group(1) == "sub" else sim.hubs
+        hub = hubs.get(match.group(2)) if match else None
         if match is None or hub is None:
             self._send_json({"error": "not found", "path": path}, HTTPStatus.NOT_FOUND)
             return
         if not hub.available():
             self._send_unavailable(hub)
-        elif match.group(2) == "mjpg":
+        elif match.group(3) == "mjpg":
             self._stream(hub)
         else:
             self._snapshot(hub)
@@ -210,8 +216,14 @@ class SimulatorServer:
             raise ValueError(f"camera ids must be unique: {ids}")
         self.host = host
         self.port = port
+        epoch = time.monotonic()  # one schedule for a camera's main stream and substream
         self.hubs: dict[str, FrameHub] = {
-            spec.id: FrameHub(spec, quality=quality, linger_s=linger_s) for spec in self.cameras
+            spec.id: FrameHub(spec, quality=quality, linger_s=linger_s, epoch=epoch)
+            for spec in self.cameras
+        }
+        self.sub_hubs: dict[str, FrameHub] = {
+            spec.id: FrameHub(spec, quality=quality, linger_s=linger_s, substream=True, epoch=epoch)
+            for spec in self.cameras
         }
         self.stopping = False
         self._httpd: _HTTPServer | None = None
@@ -239,13 +251,27 @@ class SimulatorServer:
         log.info("serving %d cameras at %s", len(self.cameras), self.base_url)
         return self
 
+    def prepare(self, threads: int | None = None) -> None:
+        """Encode every camera's motion loop (both streams) before serving; ~5 ms a 720p frame.
+
+        Without it each frame is encoded the first time it is due, so the first loop of a busy
+        wall costs a full encode per frame.
+        """
+        hubs = self.all_hubs()
+        with ThreadPoolExecutor(threads or os.cpu_count() or 1, "sim-prepare") as pool:
+            list(pool.map(FrameHub.prepare, hubs))
+
+    def all_hubs(self) -> list[FrameHub]:
+        """Main-stream and substream hubs of every camera."""
+        return [*self.hubs.values(), *self.sub_hubs.values()]
+
     def stop(self) -> None:
         """Refuse new requests, end every stream and release the port. Safe to call twice."""
         self.stopping = True
         httpd, self._httpd = self._httpd, None
         if httpd is not None:
             httpd.shutdown()
-        for hub in self.hubs.values():
+        for hub in self.all_hubs():
             hub.close()
         with self._lock:
             streams = list(self._streams)
@@ -291,6 +317,10 @@ class SimulatorServer:
         """The single-JPEG URL of one camera."""
         return f"{base_url or self.base_url}cam/{camera_id}.jpg"
 
+    def substream_url(self, camera_id: str, base_url: str | None = None) -> str:
+        """The MJPEG URL of one camera's half-size substream (what a wall tile opens)."""
+        return f"{base_url or self.base_url}sub/{camera_id}.mjpg"
+
     # -- documents ---------------------------------------------------------------------------
 
     def camera_list(self, base_url: str | None = None) -> list[dict[str, Any]]:
@@ -306,9 +336,12 @@ class SimulatorServer:
                 "height": spec.height,
                 "fps": spec.fps,
                 "url": self.stream_url(spec.id, base_url),
+                "substream_url": self.substream_url(spec.id, base_url),
+                "substream": dict(zip(("width", "height"), spec.substream_size, strict=True)),
                 "snapshot_url": self.snapshot_url(spec.id, base_url),
+                "loop_s": spec.loop_s,
                 "available": hub.available(),
-                "viewers": hub.viewers,
+                "viewers": hub.viewers + self.sub_hubs[spec.id].viewers,
             }
             if spec.fault is Fault.DROPOUT:
                 entry["dropout"] = {"up_s": spec.dropout_up_s, "down_s": spec.dropout_down_s}
@@ -326,6 +359,8 @@ class SimulatorServer:
                 "health": f"{base}health",
                 "stream": f"{base}cam/<id>.mjpg",
                 "snapshot": f"{base}cam/<id>.jpg",
+                "substream": f"{base}sub/<id>.mjpg",
+                "substream_snapshot": f"{base}sub/<id>.jpg",
             },
         }
 
@@ -339,8 +374,8 @@ class SimulatorServer:
                 f"<td>{html.escape(spec.name)}</td><td><code>{cid}</code></td>"
                 f"<td>{html.escape(spec.fault.value)}</td>"
                 f"<td>{spec.width}x{spec.height} @ {spec.fps:g} fps</td>"
-                f"<td><a href='cam/{cid}.mjpg'>stream</a> · <a href='cam/{cid}.jpg'>snapshot</a>"
-                "</td></tr>"
+                f"<td><a href='cam/{cid}.mjpg'>stream</a> · <a href='sub/{cid}.mjpg'>substream</a>"
+                f" · <a href='cam/{cid}.jpg'>snapshot</a></td></tr>"
             )
         return (
             "<!doctype html><html><head><meta charset='utf-8'><title>easysight-sim</title>"
@@ -352,12 +387,20 @@ class SimulatorServer:
         )
 
     def health(self) -> dict[str, Any]:
-        """What ``/health`` returns: up, how long, and how many viewers are connected."""
+        """What ``/health`` returns: up, how long, viewers, and how much of the loops is encoded."""
+        cached = [hub.cache_state() for hub in self.all_hubs() if hub.frames_encoded]
         return {
             "status": "stopping" if self.stopping else "ok",
             "cameras": len(self.cameras),
-            "viewers": sum(hub.viewers for hub in self.hubs.values()),
+            "viewers": sum(hub.viewers for hub in self.all_hubs()),
             "rendering": sorted(cid for cid, hub in self.hubs.items() if hub.rendering),
+            "rendering_substreams": sorted(
+                cid for cid, hub in self.sub_hubs.items() if hub.rendering
+            ),
+            "loop_frames": {
+                "encoded": sum(done for done, _ in cached),
+                "of": sum(total for _, total in cached),
+            },
             "uptime_s": round(time.monotonic() - self._started_at, 3),
         }
 
