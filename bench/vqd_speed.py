@@ -89,11 +89,12 @@ def _photo_clip(photo: Image, size: tuple[int, int], seed: int) -> Clip:
     """A photo upscaled to ``size`` (cubic), a textured disc crossing it, sensor noise σ≈2.5."""
     width, height = size
     rng = np.random.default_rng(seed)
-    base = cv2.resize(photo, (width, height), interpolation=cv2.INTER_CUBIC)
+    base = np.asarray(cv2.resize(photo, (width, height), interpolation=cv2.INTER_CUBIC), np.uint8)
     radius = height // 10
-    patch = rng.integers(0, 256, (2 * radius, 2 * radius, 3), dtype=np.uint8)
-    patch = cv2.GaussianBlur(patch, (0, 0), 2.0)
-    frames, offsets = [], []
+    texture = rng.integers(0, 256, (2 * radius, 2 * radius, 3), dtype=np.uint8)
+    patch = np.asarray(cv2.GaussianBlur(texture, (0, 0), 2.0), np.uint8)
+    frames: list[Image] = []
+    offsets: list[float] = []
     for i in range(FRAMES_PER_DIAGNOSIS):
         offset = WINDOW_S * i / (FRAMES_PER_DIAGNOSIS - 1)
         frame = base.copy()
@@ -103,9 +104,8 @@ def _photo_clip(photo: Image, size: tuple[int, int], seed: int) -> Clip:
         cv2.circle(mask, (radius, radius), radius - 1, 255, -1)
         region = frame[cy - radius : cy + radius, cx - radius : cx + radius]
         cv2.copyTo(patch, mask, region)
-        noise = rng.normal(0.0, 2.5, frame.shape).astype(np.int16)
-        frame = np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8)
-        frames.append(frame)
+        noise = np.asarray(rng.normal(0.0, 2.5, frame.shape), np.float32).astype(np.int16)
+        frames.append(np.clip(frame.astype(np.int16) + noise, 0, 255).astype(np.uint8))
         offsets.append(offset)
     return Clip(frames, offsets)
 
@@ -179,7 +179,7 @@ def baseline(clip: Clip) -> list[float]:
     values: list[float] = []
     previous: Image | None = None
     for frame in clip.frames:
-        grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+        grey = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), np.uint8)
         values.append(cv2.mean(grey)[0])  # brightness: mean grey
         _, std = cv2.meanStdDev(cv2.Laplacian(grey, cv2.CV_16S))
         values.append(float(std[0][0]) ** 2)  # sharpness: Laplacian variance
@@ -345,7 +345,7 @@ def decode_and_diagnose(
             if not ok:
                 break
             count += 1
-            frames.append(frame)
+            frames.append(np.asarray(frame, np.uint8))
             if len(frames) == FRAMES_PER_DIAGNOSIS:
                 if each is not None:
                     reference = references[(count - 1) // FRAMES_PER_DIAGNOSIS]
