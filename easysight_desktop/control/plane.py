@@ -410,3 +410,16 @@ class ControlPlane:
         if views:
             self.events.emit(AlarmsChanged(tuple(views)))
         return views
+
+    async def raise_device_offline(self, camera_id: int, reason: str) -> AlarmView | None:
+        """The live wall or the camera probe found a camera offline: one open alarm per outage."""
+        view = await self.db.run(
+            lambda s: (
+                alarm_view(a)
+                if (a := alarm_rows.raise_device_offline(s, camera_id, reason)) is not None
+                else None
+            )
+        )
+        if view is not None:
+            self.events.emit(AlarmsChanged((view,)))
+        return view

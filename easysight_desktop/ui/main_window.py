@@ -1,28 +1,37 @@
-"""The operator's window: cameras left, tasks centre, results right, operations at the bottom.
+"""The operator's window: cameras left, the live wall (and the tasks) centre, results right,
+operations at the bottom.
 
 ``MainWindow(plane)`` takes a :class:`ControlPlane` (started or not) and subscribes to its
 events at once; ``await window.start()`` once the plane has started reads the first picture.
 It never touches the database or the broker itself. Panes are attributes (``cameras``,
 ``tasks``, ``results``, ``workers``, ``queues``, ``alarms``, ``chart``, ``status``) and every
 dock has an objectName (``camerasDock``, ``resultsDock``, ``workersDock``, ``queuesDock``,
-``alarmsDock``, ``chartDock``), so tests and the layout store can find them.
+``alarmsDock``, ``chartDock``), so tests and the layout store can find them. The centre is a
+tab widget (``centralTabs``): the live wall (``wall``, the screen of the day) and the tasks.
+The wall's layout and cameras are saved with the window's layout and come back at the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
-from easysight_desktop.control.events import DatabaseStateChanged, Event
+from easysight_desktop.control.events import (
+    AlarmsChanged,
+    CamerasChanged,
+    DatabaseStateChanged,
+    Event,
+)
 from easysight_desktop.control.views import TaskView
 from easysight_desktop.ui import formatting as fmt
-from easysight_desktop.ui.asyncslot import describe
+from easysight_desktop.ui.asyncslot import AsyncRunner, describe
 from easysight_desktop.ui.dialogs.new_task_dialog import NewTaskDialog
 from easysight_desktop.ui.event_relay import EventRelay
 from easysight_desktop.ui.health_chart import HealthChart
@@ -33,6 +42,8 @@ from easysight_desktop.ui.panes.results import ResultsPane
 from easysight_desktop.ui.panes.tasks import TasksPane
 from easysight_desktop.ui.panes.workers import WorkersPane
 from easysight_desktop.ui.status_bar import StatusBar
+from easysight_desktop.ui.wall import LiveWall
+from easysight_desktop.ui.wall.presence import CameraPresence
 
 if TYPE_CHECKING:
     from easysight_desktop.control.plane import ControlPlane
@@ -42,6 +53,8 @@ log = logging.getLogger(__name__)
 LAYOUT_VERSION = 1  # bump when docks are added or renamed, so an old saved layout is ignored
 DOCKS = Qt.DockWidgetArea
 WIDE_WINDOW = 1600  # narrower: the chart joins the bottom tabs instead of sitting beside them
+WALL_TAB, TASKS_TAB = 0, 1
+ALARM_COUNTS_DELAY_MS = 300  # alarm changes come in bursts: the wall's badges are read once
 
 
 class MainWindow(QMainWindow):
@@ -79,7 +92,24 @@ class MainWindow(QMainWindow):
         self.queues = QueuesPane(plane, self)
         self.alarms = AlarmsPane(plane, self.status, self)
         self.chart = HealthChart(self)
-        self.setCentralWidget(self.tasks)
+        self.wall = LiveWall()
+        self.presence = CameraPresence(self)
+        self._runner = AsyncRunner(self, self.status.error)
+        self._alarm_counts_timer = QTimer(self)
+        self._alarm_counts_timer.setSingleShot(True)
+        self._alarm_counts_timer.setInterval(ALARM_COUNTS_DELAY_MS)
+        self._alarm_counts_timer.timeout.connect(self._read_alarm_counts)
+        wall_page = QWidget(self)
+        wall_page.setObjectName("wallPage")
+        holder = QVBoxLayout(wall_page)  # the wall returns here from full screen
+        holder.setContentsMargins(0, 0, 0, 0)
+        holder.addWidget(self.wall)
+        self.central_tabs = QTabWidget(self)
+        self.central_tabs.setObjectName("centralTabs")
+        self.central_tabs.setDocumentMode(True)
+        self.central_tabs.addTab(wall_page, self.tr("Live wall"))
+        self.central_tabs.addTab(self.tasks, self.tr("Tasks"))
+        self.setCentralWidget(self.central_tabs)
 
         self.cameras_dock = self._dock("camerasDock", self.tr("Cameras"), self.cameras)
         self.results_dock = self._dock("resultsDock", self.tr("Results"), self.results)
@@ -97,6 +127,7 @@ class MainWindow(QMainWindow):
         self.relay = EventRelay(plane.events, self)
         self.relay.received.connect(self.handle_event)
         self._fitted = self._restore_layout()
+        self._restore_wall()
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -204,6 +235,30 @@ class MainWindow(QMainWindow):
         if self._settings is not None:
             self._settings.setValue("window/geometry", self.saveGeometry())
             self._settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+            self._settings.setValue("wall/state", json.dumps(self.wall.save_state()))
+            self._settings.setValue("window/tab", self.central_tabs.currentIndex())
+            self._settings.sync()
+
+    def _restore_wall(self) -> None:
+        """The wall as the operator left it; its cameras appear when the registry is read."""
+        if self._settings is None:
+            return
+        text = self._settings.value("wall/state")
+        try:
+            state = json.loads(text) if isinstance(text, str) else None
+        except ValueError:
+            state = None
+        if isinstance(state, dict):
+            self.wall.restore_state(state)
+        tab = self._settings.value("window/tab")
+        if tab is not None and str(tab).isdigit() and int(tab) < self.central_tabs.count():
+            self.central_tabs.setCurrentIndex(int(tab))
+
+    def show_tasks(self) -> None:
+        self.central_tabs.setCurrentIndex(TASKS_TAB)
+
+    def show_wall(self) -> None:
+        self.central_tabs.setCurrentIndex(WALL_TAB)
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -216,12 +271,57 @@ class MainWindow(QMainWindow):
         self.cameras.cameraSelected.connect(self.results.show_camera)
         self.cameras.diagnoseRequested.connect(self.open_new_task_dialog)
         self.alarms.openCountChanged.connect(self._open_alarms_changed)
+        self.cameras.reloaded.connect(self._registry_loaded)
+        self.wall.diagnoseRequested.connect(self.diagnose_now)
+        self.wall.linkChanged.connect(self.presence.report_tile)
+        self.wall.assignmentChanged.connect(
+            lambda: self.presence.set_on_wall(self.wall.camera_ids_on_wall())
+        )
+        self.wall.info.connect(self.status.info)
+        self.wall.error.connect(self.status.error)
+        self.presence.stateChanged.connect(self.cameras.set_link_state)
+        self.presence.wentOffline.connect(self._camera_offline)
+
+    def _registry_loaded(self) -> None:
+        self.wall.set_registry(self.cameras.cameras)
+        self.presence.set_cameras(self.cameras.cameras)
+        self.presence.set_on_wall(self.wall.camera_ids_on_wall())
+
+    def diagnose_now(self, camera_id: int) -> None:
+        """A tile's "diagnose now": one urgent diagnosis task with every check, sent at once."""
+        camera = self.cameras.camera(camera_id)
+        name = camera.name if camera is not None else str(camera_id)
+        self._runner.run(
+            self.plane.create_tasks("diagnosis", {}, camera_ids=[camera_id], priority=8),
+            what=self.tr("Diagnose “{0}”").format(name),
+            done=lambda tasks: self._tasks_created(tasks, True),
+        )
+
+    def _camera_offline(self, camera_id: int, reason: str) -> None:
+        self._runner.run(
+            self.plane.raise_device_offline(camera_id, reason),
+            what=self.tr("Raise the offline alarm"),
+        )
+
+    def _read_alarm_counts(self) -> None:
+        async def counts() -> dict[int, int]:
+            per_camera: dict[int, int] = {}
+            for alarm in await self.plane.alarms(open_only=True):
+                if alarm.camera_id is not None:
+                    per_camera[alarm.camera_id] = per_camera.get(alarm.camera_id, 0) + 1
+            return per_camera
+
+        self._runner.run(counts(), what=self.tr("Loading alarms"), done=self.wall.set_alarm_counts)
 
     def handle_event(self, event: Event) -> None:
         """Every pane sees every event and keeps what concerns it; each only queues or
         patches rows, so this stays quick however many events arrive."""
         if isinstance(event, DatabaseStateChanged):
             self._database_state(event.state.ok)
+        elif isinstance(event, AlarmsChanged):
+            self._alarm_counts_timer.start()
+        elif isinstance(event, CamerasChanged) and event.cameras:
+            self.wall.update_cameras(event.cameras)
         for pane in (
             self.status,
             self.tasks,
@@ -258,6 +358,8 @@ class MainWindow(QMainWindow):
             if isinstance(outcome, Exception):
                 log.warning("%s failed: %s", what, outcome, exc_info=outcome)
                 self.status.error(f"{what}: {describe(outcome)}")
+        self._read_alarm_counts()
+        self.presence.start()
 
     def reload(self) -> None:
         """Read everything again without waiting (e.g. after the database came back)."""
@@ -330,7 +432,15 @@ class MainWindow(QMainWindow):
     # --- closing -----------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop listening to the plane; closing the plane itself is the application's job."""
+        """Stop listening to the plane and every decoder thread; closing the plane itself is
+        the application's job."""
+        if self.wall.full_screen:
+            self.wall.leave_full_screen()
         self._save_layout()
         self.relay.close()
+        self.presence.stop()
+        self._alarm_counts_timer.stop()
+        left = self.wall.stop()
+        if left:
+            log.warning("%d decoder threads did not stop in time", len(left))
         super().closeEvent(event)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -39,6 +39,8 @@ _LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 
 def source_text(alarm: AlarmView) -> str:
     """A diagnosis alarm's source is its check (``diagnosis.<check>``), shown by its title."""
+    if alarm.source == "device_offline":
+        return QCoreApplication.translate("AlarmsPane", "Camera offline")
     kind, _, check = alarm.source.partition(".")
     return check_label(check) if kind == "diagnosis" and check else alarm.source
 

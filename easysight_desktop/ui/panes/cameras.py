@@ -3,7 +3,9 @@
 objectNames: ``camerasTree`` (items carry ``KIND_ROLE`` "group"/"camera" and ``ID_ROLE``),
 ``camerasFilter``, ``cameraAddButton``, ``cameraEditButton``, ``cameraRemoveButton``,
 ``cameraMoreButton`` (menu: import / export CSV), ``cameraDiagnoseButton``. ``reloaded`` fires
-after the tree was rebuilt from the control plane (tests wait on it).
+after the tree was rebuilt from the control plane (tests wait on it). Cameras and groups drag
+onto the live wall; :meth:`CamerasPane.set_link_state` marks a camera online or offline (from
+the wall's tiles and the periodic probe).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,8 +36,9 @@ from easysight_desktop.ui.dialogs.camera_dialog import CameraDialog
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.prompts import choose_file, confirm
-from easysight_desktop.ui.status_colors import OFFLINE, status_icon, worst
+from easysight_desktop.ui.status_colors import CRITICAL, OFFLINE, status_icon, worst
 from easysight_desktop.ui.status_words import status_word
+from easysight_desktop.ui.wall.mime import encode as encode_drag
 from worker_node.settings import mask_url
 
 if TYPE_CHECKING:
@@ -45,6 +48,15 @@ KIND_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_GROUP = -1  # the id of the "no group" node
 CSV_FILTER = "CSV (*.csv);;All files (*)"
+
+
+class CameraTree(QTreeWidget):
+    """The tree, dragging the chosen cameras and groups (by id) onto the live wall."""
+
+    def mimeData(self, items: list[QTreeWidgetItem]) -> QMimeData:
+        cameras = [i.data(0, ID_ROLE) for i in items if i.data(0, KIND_ROLE) == "camera"]
+        groups = [i.data(0, ID_ROLE) for i in items if i.data(0, KIND_ROLE) == "group"]
+        return encode_drag(cameras, groups)
 
 
 class CamerasPane(QWidget):
@@ -63,14 +75,17 @@ class CamerasPane(QWidget):
         self._loading = False
         self._stale = False
         self._dialog: CameraDialog | None = None
+        self.links: dict[int, tuple[str, str]] = {}  # camera id -> ("online"/"offline", reason)
 
         self.filter = QLineEdit(self)
         self.filter.setObjectName("camerasFilter")
         self.filter.setPlaceholderText(self.tr("Filter cameras…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
-        self.tree = QTreeWidget(self)
+        self.tree = CameraTree(self)
         self.tree.setObjectName("camerasTree")
+        self.tree.setDragEnabled(True)
+        self.tree.setDragDropMode(QTreeWidget.DragDropMode.DragOnly)
         self.tree.setHeaderHidden(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.ExtendedSelection)
@@ -231,9 +246,32 @@ class CamerasPane(QWidget):
         self._decorate(item, camera)
         return item
 
+    def set_link_state(self, camera_id: int, state: str, reason: str = "") -> None:
+        """Online or offline, as the live wall or the probe found it; shown beside the name."""
+        self.links[camera_id] = (state, reason)
+        camera = self.camera(camera_id)
+        item = self._item(camera_id)
+        if camera is not None and item is not None:
+            self._decorate(item, camera)
+
+    def _item(self, camera_id: int) -> QTreeWidgetItem | None:
+        for node_index in range(self.tree.topLevelItemCount()):
+            node = self.tree.topLevelItem(node_index)
+            for child_index in range(node.childCount()):
+                if node.child(child_index).data(0, ID_ROLE) == camera_id:
+                    return node.child(child_index)
+        return None
+
     def _decorate(self, item: QTreeWidgetItem, camera: CameraView) -> None:
         """Icon, text and tooltip of a camera's item, from its current view."""
         item.setIcon(0, status_icon(camera.status if camera.enabled else "unknown"))
+        link, reason = self.links.get(camera.id, ("unknown", ""))
+        if camera.enabled:
+            offline = link == "offline"
+            item.setText(
+                0, self.tr("{0} — offline").format(camera.name) if offline else camera.name
+            )
+            item.setForeground(0, QColor(CRITICAL) if offline else self.tree.palette().text())
         if not camera.enabled:
             item.setText(0, self.tr("{0} (disabled)").format(camera.name))
             font = item.font(0)
@@ -243,6 +281,11 @@ class CamerasPane(QWidget):
         lines = [
             f"<b>{html.escape(camera.name)}</b>",
             self.tr("Status: {0}").format(status_word(camera.status)),
+            self.tr("Link: {0}").format(
+                status_word(link) + (f" ({html.escape(reason)})" if reason else "")
+                if link != "unknown"
+                else self.tr("not checked yet")
+            ),
             html.escape(mask_url(camera.url)),
         ]
         if camera.location:

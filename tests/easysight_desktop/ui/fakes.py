@@ -328,6 +328,10 @@ class FakePlane:
                 changed.append(self.alarms_[n])
         return changed
 
+    async def raise_device_offline(self, camera_id: int, reason: str) -> AlarmView | None:
+        await self._call("raise_device_offline", camera_id, reason)
+        return None
+
 
 class Notes:
     """A recording Notifier."""

@@ -62,6 +62,11 @@ OBJECT_NAMES = [
     "queuesDock",
     "alarmsDock",
     "chartDock",
+    "centralTabs",
+    "liveWall",
+    "wallLayoutCombo",
+    "wallPageLabel",
+    "wallFullScreenButton",
 ]
 
 
@@ -88,6 +93,8 @@ async def test_every_documented_object_name_is_there(window: MainWindow) -> None
     await loaded(window)
     missing = [name for name in OBJECT_NAMES if window.findChild(QWidget, name) is None]
     assert missing == []
+    assert window.wall.isVisible()  # the screen of the day comes first
+    window.show_tasks()
     assert window.findChild(QPushButton, "newTaskButton").isVisible()
 
 

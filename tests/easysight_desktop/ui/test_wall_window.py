@@ -1,0 +1,175 @@
+"""The wall in the operator's window: filled by dragging a group from the camera tree, camera
+links shown in the tree with a device_offline alarm for a dead camera, the wall's layout kept
+across a restart, and no decoder thread left once the window is closed."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPointF, QSettings, Qt
+from PySide6.QtGui import QDropEvent
+
+from easysight_desktop.ui.main_window import MainWindow
+from easysight_desktop.ui.panes.cameras import KIND_ROLE
+from easysight_desktop.ui.wall.presence import THREAD_PREFIX as PROBE_PREFIX
+from tests.easysight_desktop.ui.conftest import until
+from tests.easysight_desktop.ui.fakes import FakePlane, make_camera
+from tests.easysight_desktop.ui.wall_support import (
+    MAIN,
+    SITE,
+    SPECS,
+    decoder_threads,
+    site_cameras,
+)
+from worker_node.simulator import start_simulator
+from worker_node.simulator.server import SimulatorServer
+
+DEAD = 99
+
+
+@pytest.fixture
+def sim() -> Iterator[SimulatorServer]:
+    with start_simulator([*SPECS, MAIN]) as server:
+        yield server
+
+
+@pytest.fixture
+def site(plane: FakePlane, sim: SimulatorServer) -> FakePlane:
+    plane.groups_ = [SITE]
+    plane.cameras_ = [
+        *site_cameras(sim),
+        make_camera(DEAD, "Fence east", url="http://127.0.0.1:9/cam/x.mjpg"),  # no group
+    ]
+    return plane
+
+
+async def opened(plane: FakePlane, settings: QSettings | None = None) -> MainWindow:
+    window = MainWindow(plane, layout_settings=settings)
+    window.resize(1400, 900)
+    window.show()
+    await window.start()
+    return window
+
+
+async def closed(window: MainWindow) -> None:
+    window.close()
+    window.deleteLater()
+    assert decoder_threads() == []  # close() has joined them all
+
+
+async def test_dragging_a_group_from_the_tree_fills_the_wall(site: FakePlane) -> None:
+    window = await opened(site)
+    try:
+        tree = window.cameras.tree
+        group = next(
+            tree.topLevelItem(n)
+            for n in range(tree.topLevelItemCount())
+            if tree.topLevelItem(n).data(0, KIND_ROLE) == "group"
+        )
+        mime = tree.mimeData([group])
+        tile = window.wall.tiles[2]
+        drop = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime,
+                          Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+        tile.dropEvent(drop)
+        assert drop.isAccepted()
+        wall = window.wall
+        assert wall.page_count == 2  # six cameras on four tiles
+        assert [t.camera.name for t in wall.tiles if t.camera] == [
+            "Gate", "Camera 1", "Camera 2", "Camera 3",
+        ]  # fmt: skip
+        await until(lambda: all(t.shows_live_picture for t in wall.tiles), 10, "a live wall")
+        await until(lambda: window.presence.state(1) == "online", 3, "the link state")
+        assert tree_text(window, 1) == "Gate" and "online" in window.cameras._item(1).toolTip(0)
+        # one camera dragged alone goes where it is dropped
+        one = tree.mimeData([window.cameras._item(DEAD)])  # kept: the event does not own it
+        wall.tiles[3].dropEvent(
+            QDropEvent(
+                QPointF(5, 5),
+                Qt.DropAction.CopyAction,
+                one,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            )
+        )
+        assert wall.tiles[3].camera.id == DEAD
+    finally:
+        await closed(window)
+
+
+def tree_text(window: MainWindow, camera_id: int) -> str:
+    item = window.cameras._item(camera_id)
+    return item.text(0) if item is not None else ""
+
+
+async def test_a_dead_camera_is_offline_in_the_tree_and_raises_one_alarm(site: FakePlane) -> None:
+    window = await opened(site)
+    try:
+        window.presence.alarm_after_s = 0.5
+        window.wall.show_cameras([c for c in site.cameras_ if c.id in (2, DEAD)])
+        await until(lambda: "offline" in tree_text(window, DEAD), 5, "the offline mark")
+        await until(lambda: any(c[0] == "raise_device_offline" for c in site.calls), 5, "the alarm")
+        [call] = [c for c in site.calls if c[0] == "raise_device_offline"]
+        assert call[1] == DEAD and "refused" in call[2]
+        assert tree_text(window, 2) == "Camera 1"
+        # the cameras not on the wall are probed (first round 2 s after start)
+        await until(lambda: window.presence.state(3) == "online", 5, "the probe")
+        assert [t for t in threading.enumerate() if t.name.startswith(PROBE_PREFIX)]
+    finally:
+        await closed(window)
+    await until(
+        lambda: not [t for t in threading.enumerate() if t.name.startswith(PROBE_PREFIX)],
+        5,
+        "the probe threads to end",
+    )
+
+
+async def test_the_wall_comes_back_as_it_was_after_a_restart(
+    site: FakePlane, tmp_path: Path
+) -> None:
+    path = str(tmp_path / "console.ini")
+    window = await opened(site, QSettings(path, QSettings.Format.IniFormat))
+    try:
+        window.wall.set_layout("1+5")
+        chosen = [site.cameras_[n] for n in (3, 0, 5)]
+        window.wall.show_cameras(chosen)
+        window.wall.tour_check.setChecked(True)
+        assert len(decoder_threads()) == 3
+    finally:
+        await closed(window)
+
+    again = await opened(site, QSettings(path, QSettings.Format.IniFormat))
+    try:
+        wall = again.wall
+        assert wall.layout_name == "1+5" and len(wall.tiles) == 6
+        assert [c.id if c else None for c in wall.assigned()] == [4, 1, 6]
+        assert wall.tour_check.isChecked()
+        assert again.central_tabs.currentIndex() == 0
+        await until(lambda: all(t.shows_live_picture for t in wall.tiles[:3]), 10, "live tiles")
+    finally:
+        await closed(again)
+
+
+async def test_closing_the_window_stops_every_decoder_thread(site: FakePlane) -> None:
+    window = await opened(site)
+    window.wall.set_layout("9")
+    window.wall.show_cameras(site.cameras_)  # six live cameras and a dead one
+    await until(lambda: sum(t.shows_live_picture for t in window.wall.tiles) == 6, 10, "live")
+    assert len(decoder_threads()) == 7
+    window.wall.enter_full_screen()  # closing from full screen too
+    await closed(window)
+    assert not window.wall.full_screen
+
+
+async def test_diagnose_now_from_a_tile_sends_an_urgent_task(site: FakePlane) -> None:
+    window = await opened(site)
+    try:
+        window.wall.diagnoseRequested.emit(3)
+        await until(lambda: any(c[0] == "create_tasks" for c in site.calls), 5, "the task")
+        [call] = [c for c in site.calls if c[0] == "create_tasks"]
+        assert call[1:] == ("diagnosis", {}, [3], [], 8, True)
+        assert "Created 1 diagnosis task" in window.status.message.text()
+    finally:
+        await closed(window)
