@@ -12,7 +12,10 @@ URL (a tile enlarged to the main stream).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import threading
 import time
 from collections import deque
@@ -32,6 +35,10 @@ THREAD_PREFIX = "wall-decoder"  # every decoder thread's name starts with this
 OPEN_TIMEOUT_S = 2.5  # short: OpenCV opens one capture at a time, process-wide
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # pauses between reconnects; the last one repeats
 FPS_WINDOW_S = 2.0
+# Decoders run a little below normal priority: on a saturated machine the GUI thread gets the
+# CPU when it needs it (smooth painting, no stall) and the decoders share the rest. On Linux a
+# thread's nice value is its own; elsewhere this is skipped.
+DECODER_NICE = 4
 
 
 class LinkState(StrEnum):
@@ -145,6 +152,7 @@ class TileDecoder:
     # --- decoder thread ----------------------------------------------------------------------
 
     def _run(self) -> None:
+        lower_priority()
         failures = 0
         try:
             while not self._stopping:
@@ -230,6 +238,15 @@ class TileDecoder:
             self._state, self._reason, self._retry_in = state, reason, retry_in
             if state is LinkState.LOST:
                 self._frame = self._raw = None  # a lost stream's last picture is never live
+
+
+def lower_priority(steps: int = DECODER_NICE) -> None:
+    """Lower the calling thread's priority by ``steps`` (Linux: per thread; the FFmpeg threads
+    it starts inherit it)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, current + steps))
 
 
 def save_snapshot(frame: np.ndarray, path: Path) -> Path:

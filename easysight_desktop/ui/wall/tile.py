@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from PySide6.QtCore import QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPixmap,
     QResizeEvent,
 )
 from PySide6.QtWidgets import QWidget
@@ -39,7 +40,6 @@ BACKGROUND = QColor("#0b0d10")
 LOST_BACKGROUND = QColor("#1a1215")
 BORDER = QColor("#30363d")
 SELECTED = QColor(INFO)
-BAR = QColor(0, 0, 0, 160)
 TITLE = QColor("#161b22")
 
 
@@ -69,6 +69,9 @@ class WallTile(QWidget):
         self._image: QImage | None = None
         self._status: LinkStatus | None = None
         self._status_at = 0.0
+        self._title_h = (-1, 0)  # (tile height, title bar height) computed for it
+        self._bars_key: tuple[object, ...] = ()
+        self._bars: tuple[QPixmap, QPixmap] = (QPixmap(), QPixmap())
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the tile paints every pixel
         self.setMinimumSize(80, 45)
@@ -157,12 +160,16 @@ class WallTile(QWidget):
             self.update()
 
     def _title_height(self) -> int:
-        """The title bar (name, time) sits above the picture, never over the camera's own
-        on-screen text."""
-        return QFontMetrics(self._font(1.0, True)).height() + 6
+        """Height of the title bar (name, time) above the picture and of the status bar below."""
+        if self._title_h[0] != self.height():
+            self._title_h = (self.height(), QFontMetrics(self._font(1.0, True)).height() + 6)
+        return self._title_h[1]
 
     def picture_rect(self) -> QRect:
-        return self.rect().adjusted(0, self._title_height(), 0, 0)
+        """Between the title bar and the status bar: nothing of ours covers the picture (nor
+        the camera's own on-screen name and clock)."""
+        bar = self._title_height()
+        return self.rect().adjusted(0, bar, 0, -bar if self.camera is not None else 0)
 
     def _size_decoder(self) -> None:
         if self.decoder is not None:
@@ -207,25 +214,40 @@ class WallTile(QWidget):
         painter = QPainter(self)
         rect = self.rect()
         lost = self.lost
-        painter.fillRect(rect, LOST_BACKGROUND if lost else BACKGROUND)
+        if self.camera is not None and not lost and self._image is not None:
+            self._paint_picture(painter, self._image)
+        else:
+            painter.fillRect(rect, LOST_BACKGROUND if lost else BACKGROUND)
         if self.camera is None:
             self._paint_empty(painter, rect)
         elif lost:
             self._paint_lost(painter, rect)
-        elif self._image is not None:
-            ratio = self.devicePixelRatioF()
-            self._image.setDevicePixelRatio(ratio)
-            area = self.picture_rect()
-            w, h = self._image.width() / ratio, self._image.height() / ratio
-            left, top = area.left() + (area.width() - w) / 2, area.top() + (area.height() - h) / 2
-            painter.drawImage(QRectF(left, top, w, h), self._image)
-        else:
+        elif self._image is None:
             self._paint_centre(painter, rect, [(self.tr("Connecting…"), QColor(OFFLINE), True)])
         if self.camera is not None:
             self._paint_bars(painter, rect, lost)
         painter.setPen(SELECTED if self.selected else BORDER)
         painter.drawRect(rect.adjusted(0, 0, -1, -1))
         painter.end()
+
+    def _paint_picture(self, painter: QPainter, image: QImage) -> None:
+        """The frame centred below the title bar; only the margins around it are filled (a
+        full background fill under the picture would double the cost of a paint)."""
+        ratio = self.devicePixelRatioF()
+        image.setDevicePixelRatio(ratio)
+        area = self.picture_rect()
+        w, h = round(image.width() / ratio), round(image.height() / ratio)
+        left = area.left() + (area.width() - w) // 2
+        top = area.top() + (area.height() - h) // 2
+        painter.drawImage(QRect(left, top, w, h), image)
+        for margin in (
+            QRect(area.left(), area.top(), area.width(), top - area.top()),
+            QRect(area.left(), top + h, area.width(), area.bottom() + 1 - top - h),
+            QRect(area.left(), top, left - area.left(), h),
+            QRect(left + w, top, area.right() + 1 - left - w, h),
+        ):
+            if margin.width() > 0 and margin.height() > 0:
+                painter.fillRect(margin, BACKGROUND)
 
     def _font(self, scale: float = 1.0, bold: bool = False) -> QFont:
         font = QFont(self.font())
@@ -251,8 +273,8 @@ class WallTile(QWidget):
         else:
             last = self.tr("No frame received yet")
         lines = [
-            (self.tr("NO SIGNAL — reconnecting…"), QColor(CRITICAL), True),
-            (reason, QColor("#e6edf3"), False),
+            (self.tr("NO SIGNAL"), QColor(CRITICAL), True),
+            (self.tr("Reconnecting — {0}").format(reason), QColor("#e6edf3"), False),
             (last, QColor(OFFLINE), False),
         ]
         self._paint_centre(painter, rect, lines)
@@ -261,7 +283,7 @@ class WallTile(QWidget):
         self, painter: QPainter, rect: QRect, lines: list[tuple[str, QColor, bool]]
     ) -> None:
         """Lines centred in the picture area, below the title bar."""
-        area = rect.adjusted(0, self._title_height(), 0, 0) if self.camera else rect
+        area = self.picture_rect()
         height = sum(QFontMetrics(self._font(1.15 if bold else 1.0, bold)).height() + 6
                      for _, _, bold in lines)  # fmt: skip
         y = area.center().y() - height // 2
@@ -275,63 +297,96 @@ class WallTile(QWidget):
             y += metrics.height() + 6
 
     def _paint_bars(self, painter: QPainter, rect: QRect, lost: bool) -> None:
-        """Name and time on top; link state, frame rate, diagnosis and alarms below."""
+        """Name and time on top; link state, frame rate, diagnosis and alarms below.
+
+        Text is the costly part of a tile's paint (three times its picture), and it changes a
+        few times a second while frames arrive 25 times: the bars are drawn once into pixmaps
+        and reused until their text changes."""
         camera = self.camera
         assert camera is not None
-        painter.setFont(self._font(1.0, True))
-        metrics = painter.fontMetrics()
-        bar_h = metrics.height() + 6
-        top = QRect(rect.left(), rect.top(), rect.width(), bar_h)
-        painter.fillRect(top, TITLE)
-        bottom = QRect(rect.left(), rect.bottom() - bar_h + 1, rect.width(), bar_h)
-        painter.fillRect(bottom, BAR)
         status = self._status
-        shown_at = self._frame.captured_at if self._frame and not lost else None
-        time_text = clock(shown_at) if shown_at else ""
-        time_w = metrics.horizontalAdvance("00:00:00") + 12
-        painter.setPen(QColor("#e6edf3"))
+        shown_at = clock(self._frame.captured_at) if self._frame and not lost else ""
         title = camera.name
         if self.enlarged:
             title += "  ·  " + self.tr("main stream — double-click to return")
-        name = metrics.elidedText(title, Qt.TextElideMode.ElideRight, rect.width() - time_w - 12)
-        painter.drawText(top.adjusted(6, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, name)
-        painter.setFont(self._font())
-        right_aligned = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
-        painter.drawText(top.adjusted(6, 0, -6, 0), right_aligned, time_text)
-        # link state and frame rate, left
         if status is None or status.state is LinkState.CONNECTING:
-            colour, text = QColor(OFFLINE), self.tr("connecting")
+            colour, state = OFFLINE, self.tr("connecting")
         elif lost:
-            colour, text = QColor(CRITICAL), self.tr("no signal")
+            colour, state = CRITICAL, self.tr("no signal")
         else:
-            colour, text = QColor(NORMAL), self.tr("LIVE  {0:.0f} fps").format(status.fps)
-        x = self._dot(painter, bottom.left() + 8, bottom.center().y(), colour)
+            colour, state = NORMAL, self.tr("LIVE  {0:.0f} fps").format(status.fps)
+        ratio = self.devicePixelRatioF()
+        key = (rect.width(), rect.height(), ratio, title, shown_at, colour, state,
+               self.alarm_count, camera.status)  # fmt: skip
+        if key != self._bars_key:
+            self._bars_key = key
+            self._bars = self._render_bars(rect.width(), ratio, title, shown_at,
+                                           QColor(colour), state)  # fmt: skip
+        top, bottom = self._bars
+        painter.drawPixmap(rect.left(), rect.top(), top)
+        painter.drawPixmap(rect.left(), rect.bottom() + 1 - round(bottom.height() / ratio), bottom)
+
+    def _render_bars(
+        self, width: int, ratio: float, title: str, time_text: str, colour: QColor, state: str
+    ) -> tuple[QPixmap, QPixmap]:
+        camera = self.camera
+        assert camera is not None
+        bar_h = self._title_height()
+        top_pm = QPixmap(round(width * ratio), round(bar_h * ratio))
+        top_pm.setDevicePixelRatio(ratio)
+        top_pm.fill(TITLE)
+        painter = QPainter(top_pm)
+        painter.setFont(self._font(1.0, True))
+        metrics = painter.fontMetrics()
+        time_w = metrics.horizontalAdvance("00:00:00") + 12
+        painter.setPen(QColor("#e6edf3"))
+        name = metrics.elidedText(title, Qt.TextElideMode.ElideRight, width - time_w - 12)
+        box = QRect(6, 0, width - 12, bar_h)
+        painter.drawText(box, Qt.AlignmentFlag.AlignVCenter, name)
+        painter.setFont(self._font())
+        painter.drawText(
+            box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, time_text
+        )
+        painter.end()
+
+        bottom_pm = QPixmap(round(width * ratio), round(bar_h * ratio))
+        bottom_pm.setDevicePixelRatio(ratio)
+        bottom_pm.fill(TITLE)
+        painter = QPainter(bottom_pm)
+        painter.setFont(self._font())
+        middle = bar_h // 2
+        # link state and frame rate, left
+        x = self._dot(painter, 8, middle, colour)
         painter.setPen(colour)
-        painter.drawText(QRect(x + 5, bottom.top(), rect.width() // 2, bar_h),
-                         Qt.AlignmentFlag.AlignVCenter, text)  # fmt: skip
+        painter.drawText(QRect(x + 5, 0, width // 2, bar_h), Qt.AlignmentFlag.AlignVCenter, state)
+        left_end = x + 5 + painter.fontMetrics().horizontalAdvance(state) + 10
         # diagnosis status and open alarms, right
-        right = bottom.right() - 8
+        right = width - 8
         if self.alarm_count:
             badge = (
                 self.tr("{0} alarms").format(self.alarm_count)
                 if self.alarm_count > 1
                 else self.tr("1 alarm")
             )
-            width = painter.fontMetrics().horizontalAdvance(badge) + 12
-            box = QRect(right - width, bottom.top() + 3, width, bar_h - 6)
+            badge_w = painter.fontMetrics().horizontalAdvance(badge) + 12
+            badge_box = QRect(right - badge_w, 3, badge_w, bar_h - 6)
             painter.setBrush(QColor(CRITICAL))
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawRoundedRect(box, 4, 4)
+            painter.drawRoundedRect(badge_box, 4, 4)
             painter.setPen(QColor("#0b0d10"))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
-            right = box.left() - 8
+            painter.drawText(badge_box, Qt.AlignmentFlag.AlignCenter, badge)
+            right = badge_box.left() - 8
         if camera.status != "unknown":
             word = status_word(camera.status)
-            width = painter.fontMetrics().horizontalAdvance(word)
+            word_w = painter.fontMetrics().horizontalAdvance(word)
+            if right - word_w - 14 < left_end:  # a small tile: the coloured dot alone
+                word, word_w = "", 0
             painter.setPen(status_color(camera.status))
-            painter.drawText(QRect(right - width, bottom.top(), width, bar_h),
+            painter.drawText(QRect(right - word_w, 0, word_w, bar_h),
                              Qt.AlignmentFlag.AlignVCenter, word)  # fmt: skip
-            self._dot(painter, right - width - 14, bottom.center().y(), status_color(camera.status))
+            self._dot(painter, right - word_w - 14, middle, status_color(camera.status))
+        painter.end()
+        return top_pm, bottom_pm
 
     @staticmethod
     def _dot(painter: QPainter, x: int, y: int, colour: QColor) -> int:
