@@ -1,0 +1,464 @@
+"""Live view wall: frames shown per tile against what this machine can decode, and GUI stalls.
+
+The issue's goal: 16 simulated 720p streams at 25 frames/s on the wall, each tile showing at
+least 90 % of the frames the machine can decode with no display at all, and no GUI stall over
+50 ms. Everything runs in one run so that a busy machine moves both sides alike:
+
+1. The camera simulator runs in a child process (``easysight-sim --wall --faults none --prepare``:
+   16 healthy cameras at 1280x720, 25 frames/s, every frame of their motion loops encoded before
+   serving), so its CPU is measured apart from ours.
+2. decode-only: one thread per stream opens it with OpenCV (FFmpeg backend, as the tiles do) and
+   reads frames flat out for ``--seconds``, counting them: the most this machine decodes. The
+   same is run for fewer streams (``--scan``) to find how many streams hold 25 frames/s.
+3. the wall: the console's wall widget (``easysight_desktop.ui.wall``) under
+   ``QT_QPA_PLATFORM=offscreen``, 4x4 layout, filled with the same 16 main streams, for
+   ``--seconds``. Counted: frames each tile's decoder finished, frames each tile painted (a new
+   frame number reached the screen), the GUI thread's stalls (a 5 ms precise QTimer; a stall is a
+   gap minus 5 ms) and the interval between successive repaints of the window (its
+   UpdateRequest events; at the screen's pace that is 16-17 ms).
+
+"dropped" frames: the source sent 25 per second per stream; those not decoded were skipped by
+the simulator for a client that read too slowly (it keeps only the newest frame per client),
+those decoded and not painted were replaced before the screen's next paint.
+
+Run: ``.venv/bin/python bench/live_view.py [--streams 16] [--seconds 20] [--scan 4,8,12]``.
+The last stdout line is ``RESULT displayed_fps_per_tile=… decode_only_fps_per_tile=… ratio=…
+gui_p99_ms=… max_stall_ms=…``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import math
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SOURCE_FPS = 25.0
+OPEN_TIMEOUT_MS = 5000
+TICK_MS = 5  # GUI stall probe interval
+HOLDS = 0.96  # "holds 25 frames/s": >= 24 frames/s per stream on average
+
+
+def log(text: str) -> None:
+    print(text, flush=True)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (p99 of 1,000 samples is the 990th smallest)."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def cpu_seconds(process: psutil.Process) -> float:
+    """User + system CPU of a process so far."""
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+def gui_thread_seconds() -> float:
+    """CPU seconds of this process's main thread (the GUI thread) so far."""
+    native = threading.main_thread().native_id
+    for thread in psutil.Process().threads():
+        if thread.id == native:
+            return float(thread.user_time + thread.system_time)
+    return math.nan
+
+
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (every process, every core)."""
+    times = psutil.cpu_times()
+    return float(times.user + times.nice + times.system + times.irq + times.softirq)
+
+
+@dataclass
+class CpuMeter:
+    """CPU over one window, in cores (1.0 = one core): ours, the simulator's, everyone else's.
+
+    Other processes on a shared machine take cores from both sides of the ratio; "others" says
+    how much.
+    """
+
+    sim: psutil.Process
+    me: psutil.Process = field(default_factory=psutil.Process)
+    started: float = 0.0
+    at: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def start(self) -> None:
+        self.started = time.perf_counter()
+        self.at = (cpu_seconds(self.me), cpu_seconds(self.sim), busy_seconds())
+
+    def cores(self) -> tuple[float, float, float]:
+        """(ours, simulator's, other processes') since :meth:`start`."""
+        elapsed = time.perf_counter() - self.started
+        me = (cpu_seconds(self.me) - self.at[0]) / elapsed
+        sim = (cpu_seconds(self.sim) - self.at[1]) / elapsed
+        everyone = (busy_seconds() - self.at[2]) / elapsed
+        return me, sim, max(0.0, everyone - me - sim)
+
+
+# --- the simulator -------------------------------------------------------------------------
+
+
+def start_simulator(streams: int) -> tuple[subprocess.Popen[str], list[dict[str, Any]]]:
+    """The simulator child and its camera list (it has encoded every loop when it answers)."""
+    command = [sys.executable, "-m", "worker_node.simulator", "--port", "0", "--wall"]
+    command += ["--faults", "none", "--cameras", str(streams), "--prepare"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.stdout is not None
+    line = proc.stdout.readline().strip()
+    if not line.startswith("easysight-sim: serving"):
+        proc.kill()
+        raise RuntimeError(f"the simulator did not start: {line!r}")
+    base_url = line.rsplit(" ", 1)[-1]
+    with urllib.request.urlopen(base_url + "cameras.json", timeout=10) as response:
+        cameras: list[dict[str, Any]] = json.load(response)
+    return proc, cameras
+
+
+# --- decode-only ---------------------------------------------------------------------------
+
+
+@dataclass
+class Decode:
+    """One decode-only run: frames per stream over the measured window."""
+
+    streams: int
+    seconds: float
+    frames: list[int]
+    cpu_me: float
+    cpu_sim: float
+    cpu_others: float
+
+    @property
+    def fps(self) -> list[float]:
+        return [count / self.seconds for count in self.frames]
+
+    @property
+    def mean_fps(self) -> float:
+        return sum(self.fps) / len(self.fps)
+
+    @property
+    def holds(self) -> bool:
+        return self.mean_fps >= HOLDS * SOURCE_FPS
+
+
+def decode_only(urls: Sequence[str], seconds: float, meter: CpuMeter) -> Decode:
+    """Read every URL flat out on its own thread; frames counted only inside the window."""
+    counts = [0] * len(urls)
+    measuring = threading.Event()
+    stop = threading.Event()
+    ready = threading.Barrier(len(urls) + 1)
+    errors: list[str] = []
+
+    def read(index: int, url: str) -> None:
+        params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS]
+        params += [cv2.CAP_PROP_READ_TIMEOUT_MSEC, OPEN_TIMEOUT_MS]
+        capture = cv2.VideoCapture(url, cv2.CAP_FFMPEG, params)
+        try:
+            ok = capture.isOpened() and capture.read()[0]
+            ready.wait()
+            if not ok:
+                errors.append(f"{url}: could not open")
+                return
+            while not stop.is_set():
+                ok, _ = capture.read()
+                if not ok:
+                    errors.append(f"{url}: read failed")
+                    return
+                if measuring.is_set():
+                    counts[index] += 1
+        finally:
+            capture.release()
+
+    threads = [
+        threading.Thread(target=read, args=(i, url), name=f"decode-{i}", daemon=True)
+        for i, url in enumerate(urls)
+    ]
+    for thread in threads:
+        thread.start()
+    ready.wait()  # every stream has delivered its first frame
+    time.sleep(1.0)  # settle: let the first reads' backlog drain before counting
+    measuring.set()
+    meter.start()
+    started = time.perf_counter()
+    time.sleep(seconds)
+    measuring.clear()
+    elapsed = time.perf_counter() - started
+    cpu = meter.cores()
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    if errors:
+        raise RuntimeError("decode-only failed: " + "; ".join(errors))
+    return Decode(len(urls), elapsed, list(counts), *cpu)
+
+
+# --- the wall ------------------------------------------------------------------------------
+
+
+@dataclass
+class Wall:
+    """One wall run: per-tile frames decoded and painted, GUI stalls and repaint intervals."""
+
+    seconds: float
+    decoded: list[int]
+    painted: list[int]
+    stalls_ms: list[float]
+    repaint_ms: list[float]  # between successive repaints of the wall
+    tile_frame_ms: list[float]  # between successive new frames painted on one tile
+    cpu_me: float
+    cpu_sim: float
+    cpu_others: float
+    cpu_gui: float = math.nan  # the GUI thread alone, in cores
+
+    @property
+    def displayed_fps(self) -> float:
+        return sum(self.painted) / len(self.painted) / self.seconds
+
+    @property
+    def decoded_fps(self) -> float:
+        return sum(self.decoded) / len(self.decoded) / self.seconds
+
+
+def run_wall(
+    cameras: Sequence[dict[str, Any]], seconds: float, meter: CpuMeter, substreams: bool
+) -> Wall:
+    """The console's wall widget, 16 tiles, offscreen, on a qasync loop as in the console."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import asyncio
+
+    import qasync
+    from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from easysight_desktop.control.views import CameraView
+    from easysight_desktop.ui.wall.wall import LiveWall
+
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    views = [
+        CameraView(
+            id=index + 1,
+            name=camera["name"],
+            url=camera["url"],
+            substream_url=camera["substream_url"] if substreams else None,
+            group_id=1,
+            group_name="Simulator",
+            location="bench",
+            enabled=True,
+            status="normal",
+            last_diagnosed_at=None,
+        )
+        for index, camera in enumerate(cameras)
+    ]
+    wall = LiveWall()
+    wall.resize(1920, 1080)
+    wall.set_layout("16" if len(views) > 9 else "9" if len(views) > 4 else "4")
+    wall.show()
+    wall.show_cameras(views)
+    tiles = [tile for tile in wall.tiles if tile.camera is not None]
+
+    recording = [False]
+    ticks: list[float] = []
+    repaints: list[float] = []
+    painted = [0] * len(tiles)
+    last_seq = [0] * len(tiles)
+    tile_gaps: list[float] = []
+    last_new: list[float | None] = [None] * len(tiles)
+
+    class PaintCounter(QObject):
+        """At each paint of a tile: is the frame it is about to draw a new one? And when does
+        the window repaint (its UpdateRequest: one per repaint of the dirty tiles)?"""
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if not recording[0]:
+                return False
+            if watched is wall:
+                if event.type() == QEvent.Type.UpdateRequest:
+                    repaints.append(time.perf_counter())  # one repaint of the whole window
+                return False
+            if event.type() == QEvent.Type.Paint:
+                now = time.perf_counter()
+                index = tiles.index(watched)  # type: ignore[arg-type]
+                frame = tiles[index]._frame  # the frame the tile is about to draw
+                live = frame is not None and tiles[index].shows_live_picture
+                if live and frame is not None and frame.seq != last_seq[index]:
+                    last_seq[index] = frame.seq
+                    painted[index] += 1
+                    previous = last_new[index]
+                    if previous is not None:
+                        tile_gaps.append((now - previous) * 1000)
+                    last_new[index] = now
+            return False
+
+    counter = PaintCounter()
+    wall.installEventFilter(counter)
+    for tile in tiles:
+        tile.installEventFilter(counter)
+    probe = QTimer()
+    probe.setTimerType(Qt.TimerType.PreciseTimer)
+    probe.setInterval(TICK_MS)
+    probe.timeout.connect(lambda: ticks.append(time.perf_counter()) if recording[0] else None)
+    probe.start()
+    result: list[Wall] = []
+
+    async def measure() -> None:
+        deadline = time.monotonic() + 30
+        while not all(tile.shows_live_picture for tile in tiles):
+            if time.monotonic() > deadline:
+                raise RuntimeError("not every tile showed a live picture within 30 s")
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)  # settle
+        decoded0 = [tile.decoder.decoded if tile.decoder else 0 for tile in tiles]
+        gui0 = gui_thread_seconds()
+        meter.start()
+        recording[0] = True
+        started = time.perf_counter()
+        await asyncio.sleep(seconds)
+        recording[0] = False
+        elapsed = time.perf_counter() - started
+        cpu = meter.cores()
+        gui = (gui_thread_seconds() - gui0) / elapsed
+        decoded = [
+            (tile.decoder.decoded if tile.decoder else 0) - before
+            for tile, before in zip(tiles, decoded0, strict=True)
+        ]
+        gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
+        stalls = [max(0.0, gap - TICK_MS) for gap in gaps]
+        intervals = [(b - a) * 1000 for a, b in itertools.pairwise(repaints)]
+        result.append(
+            Wall(elapsed, decoded, list(painted), stalls, intervals, tile_gaps, *cpu, gui)
+        )
+
+    with loop:
+        loop.run_until_complete(measure())
+    probe.stop()
+    left = wall.stop()
+    wall.close()
+    if left:
+        log(f"{len(left)} decoder thread(s) still running after stop()")
+    return result[0]
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--streams", type=int, default=16, help="streams on the wall (16)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured window (20 s)")
+    parser.add_argument(
+        "--scan", default="4,8,12", help="decode-only also at these stream counts (4,8,12)"
+    )
+    parser.add_argument("--no-wall", action="store_true", help="decode-only figures only")
+    parser.add_argument(
+        "--substreams",
+        action="store_true",
+        help="decode and show the 640x360 substreams (what the wall plays) instead of 720p",
+    )
+    args = parser.parse_args(argv)
+    scan = sorted({int(n) for n in args.scan.split(",") if n.strip()} - {args.streams})
+
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    log(f"machine: {os.cpu_count()} cores, load average {load}; OpenCV {cv2.__version__}")
+    log(f"simulator: {args.streams} cameras, 1280x720, {SOURCE_FPS:g} frames/s, encoding loops…")
+    sim, cameras = start_simulator(args.streams)
+    try:
+        meter = CpuMeter(psutil.Process(sim.pid))
+        urls = [camera["substream_url" if args.substreams else "url"] for camera in cameras]
+        log(f"simulator at {urls[0].rsplit('cam/', 1)[0]} (pid {sim.pid})")
+        full = decode_only(urls, args.seconds, meter)
+        report_decode(full)
+        smaller = [decode_only(urls[:n], args.seconds / 2, meter) for n in scan if n < len(urls)]
+        for run in smaller:
+            report_decode(run)
+        held = [run.streams for run in [*smaller, full] if run.holds]
+        log(
+            f"decode-only holds {SOURCE_FPS:g} frames/s per stream up to: "
+            f"{max(held) if held else 'none of the tried counts'} streams "
+            f"(tried {', '.join(str(r.streams) for r in [*smaller, full])})"
+        )
+        wall = None if args.no_wall else run_wall(cameras, args.seconds, meter, args.substreams)
+    finally:
+        sim.terminate()
+        sim.wait(timeout=15)
+
+    if wall is None:
+        log(
+            f"RESULT displayed_fps_per_tile=nan decode_only_fps_per_tile={full.mean_fps:.1f} "
+            "ratio=nan gui_p99_ms=nan max_stall_ms=nan"
+        )
+        return 0
+    report_wall(wall)
+    ratio = wall.displayed_fps / full.mean_fps
+    p99 = percentile(wall.repaint_ms, 99)
+    stall = max(wall.stalls_ms, default=math.nan)
+    goal = ratio >= 0.9 and stall <= 50
+    log(f"goal ratio >= 0.9 and no stall over 50 ms: {'yes' if goal else 'NO'}")
+    log(
+        f"RESULT displayed_fps_per_tile={wall.displayed_fps:.1f} "
+        f"decode_only_fps_per_tile={full.mean_fps:.1f} ratio={ratio:.2f} "
+        f"gui_p99_ms={p99:.1f} max_stall_ms={stall:.1f}"
+    )
+    return 0
+
+
+def report_decode(run: Decode) -> None:
+    fps = run.fps
+    log(
+        f"decode-only, {run.streams:2d} streams, {run.seconds:4.1f} s: "
+        f"{run.mean_fps:5.1f} frames/s per stream (min {min(fps):.1f}, max {max(fps):.1f}), "
+        f"{run.mean_fps * run.streams:6.1f} in all; CPU {run.cpu_me:.2f} cores, simulator "
+        f"{run.cpu_sim:.2f}, other processes {run.cpu_others:.2f}; "
+        f"holds {SOURCE_FPS:g}: {'yes' if run.holds else 'no'}"
+    )
+
+
+def report_wall(wall: Wall) -> None:
+    tiles = len(wall.painted)
+    sent = SOURCE_FPS * wall.seconds * tiles
+    not_decoded = max(0.0, sent - sum(wall.decoded))
+    not_painted = max(0, sum(wall.decoded) - sum(wall.painted))
+    log(
+        f"wall, {tiles} tiles, {wall.seconds:.1f} s: painted {wall.displayed_fps:.1f} frames/s "
+        f"per tile (min {min(wall.painted) / wall.seconds:.1f}), decoded "
+        f"{wall.decoded_fps:.1f}; CPU {wall.cpu_me:.2f} cores (GUI thread {wall.cpu_gui:.2f}), "
+        f"simulator {wall.cpu_sim:.2f}, other processes {wall.cpu_others:.2f}"
+    )
+    log(
+        f"  dropped of {sent:.0f} frames sent: {not_decoded:.0f} never decoded "
+        f"({not_decoded / sent:.1%}), {not_painted} decoded but replaced before a paint "
+        f"({not_painted / sent:.1%})"
+    )
+    log(
+        f"  GUI: {len(wall.stalls_ms)} ticks of {TICK_MS} ms, stall max "
+        f"{max(wall.stalls_ms, default=math.nan):.1f} ms, p99 {percentile(wall.stalls_ms, 99):.1f}"
+        f" ms, over 50 ms: {sum(s > 50 for s in wall.stalls_ms)}; wall repaint interval p50 "
+        f"{percentile(wall.repaint_ms, 50):.1f} ms, p99 {percentile(wall.repaint_ms, 99):.1f} ms;"
+        f" new frame on a tile every p50 {percentile(wall.tile_frame_ms, 50):.1f} ms, p99 "
+        f"{percentile(wall.tile_frame_ms, 99):.1f} ms"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
