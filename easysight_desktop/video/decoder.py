@@ -26,7 +26,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from easysight_desktop.video.reach import probe
+from easysight_desktop.video.reach import Failure, probe
 from easysight_desktop.video.source import SourceKind, declared_fps, open_capture, parse_source
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ class LinkStatus:
     fps: float  # frames decoded per second, measured over the last two seconds
     url: str  # the URL the decoder is playing (or trying)
     retry_in_s: float = 0.0  # when LOST: the pause before the next attempt
+    misconfigured: bool = False  # when LOST: a wrong address or path rather than a camera down
 
 
 class TileDecoder:
@@ -83,6 +84,7 @@ class TileDecoder:
         self._stamps: deque[float] = deque(maxlen=256)
         self._state = LinkState.CONNECTING
         self._reason = ""
+        self._misconfigured = False
         self._retry_in = 0.0
         self._seq = 0
         self.decoded = 0  # frames decoded since start (the bench compares with frames shown)
@@ -106,7 +108,7 @@ class TileDecoder:
             with self._lock:
                 self._url = url
                 self._frame = self._raw = None  # never show the old stream's picture as the new
-                self._state, self._reason = LinkState.CONNECTING, ""
+                self._state, self._reason, self._misconfigured = LinkState.CONNECTING, "", False
                 self._stamps.clear()
             self._wake.set()
 
@@ -123,7 +125,8 @@ class TileDecoder:
             live = self._state is LinkState.LIVE and len(stamps) > 2
             fps = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if live else 0.0
             last = self._stamps[-1] if self._stamps else None
-            return LinkStatus(self._state, self._reason, last, fps, self._url, self._retry_in)
+            return LinkStatus(self._state, self._reason, last, fps, self._url, self._retry_in,
+                              self._misconfigured)  # fmt: skip
 
     def snapshot(self) -> np.ndarray | None:
         """A copy of the newest full-size frame (BGR), or None before the first one."""
@@ -158,24 +161,24 @@ class TileDecoder:
             while not self._stopping:
                 url = self._url
                 self._wake.clear()
-                reason = self._play(url)
+                failure = self._play(url)
                 if self._stopping:
                     break
                 if url != self._url:  # switched: connect to the new URL at once
                     failures = 0
                     continue
-                failures = 0 if reason is None else failures + 1
+                failures = 0 if failure is None else failures + 1
                 pause = BACKOFF_S[min(max(failures - 1, 0), len(BACKOFF_S) - 1)]
-                self._set(LinkState.LOST, reason or "the stream ended", pause)
+                self._set(LinkState.LOST, failure or Failure("the stream ended"), pause)
                 self._wake.wait(pause)
         except Exception as exc:  # never let a decoder die silently: the tile would freeze
             log.exception("decoder for %s failed", self._url)
-            self._set(LinkState.LOST, f"decoder error: {exc}")
+            self._set(LinkState.LOST, Failure(f"decoder error: {exc}"))
         finally:
             with self._lock:
                 self._state = LinkState.STOPPED
 
-    def _play(self, url: str) -> str | None:
+    def _play(self, url: str) -> Failure | None:
         """Play ``url`` until it fails, the URL changes or a stop; the failure's reason, or
         None when frames had been flowing (the next reconnect then starts without a pause)."""
         source = parse_source(url)
@@ -184,11 +187,12 @@ class TileDecoder:
             if why is not None:
                 return why
         if source.kind is SourceKind.FILE and not Path(str(source.target)).is_file():
-            return "no such file"
+            return Failure("no such file", misconfigured=True)
         capture = open_capture(source, self._open_timeout_s)
         try:
             if not capture.isOpened():
-                return "the stream did not open (wrong path, codec or credentials?)"
+                why = "the stream did not open (wrong path, codec or credentials?)"
+                return Failure(why, misconfigured=True)
             interval = 1.0 / declared_fps(capture) if source.kind is SourceKind.FILE else 0.0
             next_at = time.monotonic()
             flowed = False
@@ -198,7 +202,7 @@ class TileDecoder:
                     capture.set(cv2.CAP_PROP_POS_FRAMES, 0)  # a file plays in a loop
                     ok, image = capture.read()
                 if not ok or image is None:
-                    return None if flowed else "no picture from the stream"
+                    return None if flowed else Failure("no picture from the stream")
                 self._publish(image, url)
                 flowed = True
                 if interval:  # a file is paced at its own rate, not decoded flat out
@@ -231,11 +235,13 @@ class TileDecoder:
             self._raw = image
             self._stamps.append(now)
             self._state, self._reason, self._retry_in = LinkState.LIVE, "", 0.0
+            self._misconfigured = False
             self.decoded += 1
 
-    def _set(self, state: LinkState, reason: str, retry_in: float = 0.0) -> None:
+    def _set(self, state: LinkState, failure: Failure, retry_in: float = 0.0) -> None:
         with self._lock:
-            self._state, self._reason, self._retry_in = state, reason, retry_in
+            self._state, self._reason, self._retry_in = state, failure.reason, retry_in
+            self._misconfigured = failure.misconfigured
             if state is LinkState.LOST:
                 self._frame = self._raw = None  # a lost stream's last picture is never live
 

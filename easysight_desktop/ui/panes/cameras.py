@@ -4,7 +4,7 @@ objectNames: ``camerasTree`` (items carry ``KIND_ROLE`` "group"/"camera" and ``I
 ``camerasFilter``, ``cameraAddButton``, ``cameraEditButton``, ``cameraRemoveButton``,
 ``cameraMoreButton`` (menu: import / export CSV), ``cameraDiagnoseButton``. ``reloaded`` fires
 after the tree was rebuilt from the control plane (tests wait on it). Cameras and groups drag
-onto the live wall; :meth:`CamerasPane.set_link_state` marks a camera online or offline (from
+onto the live wall; :meth:`CamerasPane.set_link_state` marks a camera online, offline or error (from
 the wall's tiles and the periodic probe).
 """
 
@@ -36,7 +36,7 @@ from easysight_desktop.ui.dialogs.camera_dialog import CameraDialog
 from easysight_desktop.ui.empty_hint import EmptyHint
 from easysight_desktop.ui.notify import Notifier
 from easysight_desktop.ui.prompts import choose_file, confirm
-from easysight_desktop.ui.status_colors import CRITICAL, OFFLINE, status_icon, worst
+from easysight_desktop.ui.status_colors import CRITICAL, ERROR, OFFLINE, status_icon, worst
 from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.wall.mime import encode as encode_drag
 from worker_node.settings import mask_url
@@ -247,7 +247,8 @@ class CamerasPane(QWidget):
         return item
 
     def set_link_state(self, camera_id: int, state: str, reason: str = "") -> None:
-        """Online or offline, as the live wall or the probe found it; shown beside the name."""
+        """Online, offline or error (answers, but not as configured), as the live wall or the
+        probe found it; shown beside the name."""
         self.links[camera_id] = (state, reason)
         camera = self.camera(camera_id)
         item = self._item(camera_id)
@@ -267,11 +268,10 @@ class CamerasPane(QWidget):
         item.setIcon(0, status_icon(camera.status if camera.enabled else "unknown"))
         link, reason = self.links.get(camera.id, ("unknown", ""))
         if camera.enabled:
-            offline = link == "offline"
-            item.setText(
-                0, self.tr("{0} — offline").format(camera.name) if offline else camera.name
-            )
-            item.setForeground(0, QColor(CRITICAL) if offline else self.tree.palette().text())
+            marks = {"offline": self.tr("{0} — offline"), "error": self.tr("{0} — stream error")}
+            item.setText(0, marks[link].format(camera.name) if link in marks else camera.name)
+            colour = {"offline": QColor(CRITICAL), "error": QColor(ERROR)}.get(link)
+            item.setForeground(0, colour if colour is not None else self.tree.palette().text())
         if not camera.enabled:
             item.setText(0, self.tr("{0} (disabled)").format(camera.name))
             font = item.font(0)

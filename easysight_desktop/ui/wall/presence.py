@@ -4,6 +4,8 @@ A tile knows best (it is decoding); the other cameras get a TCP connect (an HTTP
 for HTTP cameras) every ``PROBE_EVERY_S`` on a small thread pool, never on the GUI thread.
 A camera that stays offline for ``ALARM_AFTER_S`` is reported once per outage through
 ``wentOffline`` (the window raises a device_offline alarm); a blip shorter than that is not.
+"error" is a camera that answers but not as configured (HTTP 404, unknown host, missing file):
+shown in the tree, but not a device going offline.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ THREAD_PREFIX = "camera-probe"
 
 
 class CameraPresence(QObject):
-    stateChanged = Signal(int, str, str)  # camera id, "online" / "offline", reason
+    stateChanged = Signal(int, str, str)  # camera id, "online" / "offline" / "error", reason
     wentOffline = Signal(int, str)  # camera id, reason: once per outage, after ALARM_AFTER_S
 
     def __init__(self, parent: QObject | None = None, *, probe_every_s: float = PROBE_EVERY_S,
@@ -73,8 +75,8 @@ class CameraPresence(QObject):
         """Cameras whose state now comes from a tile (they are not probed)."""
         self._on_wall = set(camera_ids)
 
-    def report_tile(self, camera_id: int, live: bool, reason: str) -> None:
-        self._set(camera_id, "online" if live else "offline", reason)
+    def report_tile(self, camera_id: int, state: str, reason: str) -> None:
+        self._set(camera_id, state, reason)
 
     def state(self, camera_id: int) -> str:
         return self.states.get(camera_id, ("unknown", ""))[0]
@@ -111,7 +113,12 @@ class CameraPresence(QObject):
                     continue  # a tile took over meanwhile
                 if isinstance(answer, BaseException):
                     continue  # the pool was shut down (closing)
-                self._set(camera.id, "online" if answer is None else "offline", answer or "")
+                if answer is None:
+                    self._set(camera.id, "online", "")
+                else:
+                    self._set(
+                        camera.id, "error" if answer.misconfigured else "offline", str(answer)
+                    )
         except RuntimeError:
             pass  # the pool was shut down while submitting: the window is closing
         finally:

@@ -61,7 +61,8 @@ def live_url(camera: CameraView, enlarged: bool) -> str:
 
 class LiveWall(QWidget):
     diagnoseRequested = Signal(int)  # camera id: "diagnose now" from a tile
-    linkChanged = Signal(int, bool, str)  # camera id, live, reason — when a tile's link changes
+    # camera id, "online" / "offline" / "error" (a wrong address or path), reason: on a change
+    linkChanged = Signal(int, str, str)
     assignmentChanged = Signal()  # cameras, layout or page changed (the layout store saves)
     info = Signal(str)
     error = Signal(str)
@@ -76,7 +77,7 @@ class LiveWall(QWidget):
         self._registry: dict[int, CameraView] = {}
         self._pending: dict[str, Any] | None = None  # a saved state waiting for the registry
         self._retired: list[TileDecoder] = []  # stopped decoders not yet joined
-        self._links: dict[int, tuple[bool, str]] = {}
+        self._links: dict[int, str] = {}  # camera id -> link state last announced
         self._alarm_counts: dict[int, int] = {}
         self._link_checked = 0.0
         self._selected = 0
@@ -495,11 +496,14 @@ class LiveWall(QWidget):
             if status.state is LinkState.CONNECTING:
                 continue
             fresh = status.last_frame_at is not None and wall_now - status.last_frame_at <= STALE_S
-            live = status.state is LinkState.LIVE and fresh
-            reason = "" if live else (status.reason or self.tr("no picture"))
-            if self._links.get(tile.camera.id, (None, ""))[0] != live:
-                self._links[tile.camera.id] = (live, reason)
-                self.linkChanged.emit(tile.camera.id, live, reason)
+            if status.state is LinkState.LIVE and fresh:
+                link, reason = "online", ""
+            else:
+                link = "error" if status.misconfigured else "offline"
+                reason = status.reason or self.tr("no picture")
+            if self._links.get(tile.camera.id) != link:
+                self._links[tile.camera.id] = link
+                self.linkChanged.emit(tile.camera.id, link, reason)
 
     # --- tile menu ---------------------------------------------------------------------------
 

@@ -89,9 +89,13 @@ async def test_a_stream_that_dies_is_shown_lost_within_3_s_and_recovers_by_itsel
         # c1 is not served: lost with the server's reason, never a picture
         await until(lambda: tile.lost, 5, "the lost state of a missing camera")
         assert "404" in tile.status.reason and not tile.shows_live_picture
+        assert tile.status.misconfigured
+        seen: list[tuple[int, str, str]] = []
+        wall.linkChanged.connect(lambda *args: seen.append(args))
         wall.show_cameras([replace(site_cameras(server)[1], url=server.stream_url("c0"))])
         tile = wall.tiles[0]
         await until(lambda: live(tile), 10, "a live picture")
+        await until(lambda: seen and seen[-1][1] == "online", 2, "the link announced")
         server.stop()
         stopped = time.monotonic()
         await until(lambda: tile.lost and not tile.shows_live_picture, 3, "the lost state")
@@ -102,6 +106,8 @@ async def test_a_stream_that_dies_is_shown_lost_within_3_s_and_recovers_by_itsel
         assert centre.red() < 60 and centre.green() < 60  # the dark "no signal" panel
         server = start_simulator(SPECS[:1], port=port)
         await until(lambda: live(tile) and tile.status.state is LinkState.LIVE, 10, "recovery")
+        await until(lambda: seen[-1][1] == "online", 2, "the link back online")
+        assert [state for _, state, _ in seen][-3:] == ["online", "offline", "online"]
     finally:
         server.stop()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -114,8 +115,16 @@ async def test_a_dead_camera_is_offline_in_the_tree_and_raises_one_alarm(site: F
         [call] = [c for c in site.calls if c[0] == "raise_device_offline"]
         assert call[1] == DEAD and "refused" in call[2]
         assert tree_text(window, 2) == "Camera 1"
+        # a wrong path is an error to fix, not a device that went offline
+        broken = replace(site.cameras_[2], url=site.cameras_[2].url.replace(".mjpg", "x.mjpg"))
+        window.wall.place([broken], 2)
+        await until(lambda: "stream error" in tree_text(window, 3), 5, "the error mark")
+        assert window.presence.state(3) == "error"
+        window.presence.alarm_after_s = 0.0
+        window.presence._check_alarms()
+        assert not [c for c in site.calls if c[0] == "raise_device_offline" and c[1] == 3]
         # the cameras not on the wall are probed (first round 2 s after start)
-        await until(lambda: window.presence.state(3) == "online", 5, "the probe")
+        await until(lambda: window.presence.state(4) == "online", 5, "the probe")
         assert [t for t in threading.enumerate() if t.name.startswith(PROBE_PREFIX)]
     finally:
         await closed(window)

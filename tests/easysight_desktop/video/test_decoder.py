@@ -62,6 +62,7 @@ def test_a_dead_camera_is_lost_at_once_with_the_reason(decoders) -> None:  # typ
     assert took < 1.0
     status = decoder.status()
     assert "refused" in status.reason and status.last_frame_at is None
+    assert not status.misconfigured  # a camera that is down, not a wrong address
     assert decoder.latest() is None and status.retry_in_s > 0
 
 
