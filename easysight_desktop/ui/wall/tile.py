@@ -75,6 +75,7 @@ class WallTile(QWidget):
         self.setAcceptDrops(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # the tile paints every pixel
         self.setMinimumSize(80, 45)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # so Esc reaches the wall after a click
 
     # --- camera and decoder ------------------------------------------------------------------
 

@@ -129,6 +129,9 @@ async def test_an_enlarged_tile_plays_the_main_stream_and_goes_back(wall, qtbot,
     assert wall.tiles[1].isVisible()
     await until(lambda: gate.decoder.snapshot() is not None, 10, "the substream again")
     assert gate.decoder.snapshot().shape == (180, 320, 3)
+    wall.enlarge(1)  # from the menu; Esc returns
+    qtbot.keyClick(wall.tiles[1], Qt.Key.Key_Escape)
+    assert wall.enlarged is None and wall.tiles[0].isVisible()
 
 
 async def test_snapshot_and_diagnose_now_from_the_tile_menu(wall, qtbot, sim, tmp_path) -> None:  # type: ignore[no-untyped-def]
