@@ -13,11 +13,12 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QDropEvent
 
+from easysight_desktop.control.events import AlarmsChanged, CamerasChanged
 from easysight_desktop.ui.main_window import MainWindow
 from easysight_desktop.ui.panes.cameras import KIND_ROLE
 from easysight_desktop.ui.wall.presence import THREAD_PREFIX as PROBE_PREFIX
 from tests.easysight_desktop.ui.conftest import until
-from tests.easysight_desktop.ui.fakes import FakePlane, make_camera
+from tests.easysight_desktop.ui.fakes import FakePlane, make_alarm, make_camera
 from tests.easysight_desktop.ui.wall_support import (
     MAIN,
     SITE,
@@ -180,5 +181,23 @@ async def test_diagnose_now_from_a_tile_sends_an_urgent_task(site: FakePlane) ->
         [call] = [c for c in site.calls if c[0] == "create_tasks"]
         assert call[1:] == ("diagnosis", {}, [3], [], 8, True)
         assert "Created 1 diagnosis task" in window.status.message.text()
+    finally:
+        await closed(window)
+
+
+async def test_tiles_follow_diagnosis_status_alarms_and_registry_changes(site: FakePlane) -> None:
+    window = await opened(site)
+    try:
+        window.wall.show_cameras(site.cameras_[:3])
+        tile = window.wall.tiles[1]  # "Camera 1", id 2
+        site.alarms_ = [make_alarm(1, camera_id=2), make_alarm(2, camera_id=2), make_alarm(3)]
+        site.events.emit(AlarmsChanged((site.alarms_[0],)))
+        await until(lambda: tile.alarm_count == 2, 3, "the alarm badge")
+        site.events.emit(CamerasChanged((replace(site.cameras_[1], status="critical"),)))
+        assert tile.camera.status == "critical"
+        site.cameras_ = [c for c in site.cameras_ if c.id != 2]  # removed from the registry
+        site.events.emit(CamerasChanged())
+        await until(lambda: tile.camera is None, 3, "the removed camera to leave the wall")
+        assert window.wall.tiles[0].camera.id == 1 and window.wall.tiles[2].camera.id == 3
     finally:
         await closed(window)
