@@ -29,7 +29,14 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from easysight_desktop.control.views import CameraView
-from easysight_desktop.ui.status_colors import CRITICAL, INFO, NORMAL, OFFLINE, status_color
+from easysight_desktop.ui.status_colors import (
+    CRITICAL,
+    ERROR,
+    INFO,
+    NORMAL,
+    OFFLINE,
+    status_color,
+)
 from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.wall.mime import DraggedCameras, decode
 from easysight_desktop.video.decoder import LinkState, LinkStatus, TileDecoder, TileFrame
@@ -312,6 +319,8 @@ class WallTile(QWidget):
             title += "  ·  " + self.tr("main stream — double-click to return")
         if status is None or status.state is LinkState.CONNECTING:
             colour, state = OFFLINE, self.tr("connecting")
+        elif lost and status.state is LinkState.LOST and status.misconfigured:
+            colour, state = ERROR, self.tr("stream error")  # answers, but not as configured
         elif lost:
             colour, state = CRITICAL, self.tr("no signal")
         else:
