@@ -11,7 +11,7 @@ import pytest
 
 from tests.worker_node.simulator.capture import open_capture, read_frames
 from tests.worker_node.simulator.mjpeg import MjpegStream, wait_until
-from worker_node.simulator import CameraSpec, Fault, SimulatorServer, start_simulator
+from worker_node.simulator import CameraSpec, Fault, SimulatorServer, camera_specs, start_simulator
 from worker_node.simulator.cli import main
 
 
@@ -99,3 +99,18 @@ def test_dropout_camera_drops_both_streams_and_comes_back() -> None:
             stream.read_head()
             assert stream.status == 200
             assert stream.read_parts(3)[0].image().shape == (180, 320, 3)
+
+
+def test_prepare_encodes_every_loop_before_serving() -> None:
+    specs = camera_specs(2, size=(320, 180), fps=10, faults="none", loop_s=1.0)
+    server = SimulatorServer(specs, linger_s=0.2)
+    server.prepare()
+    assert [hub.cache_state() for hub in server.all_hubs()] == [(10, 10)] * 4
+    with server:
+        with urllib.request.urlopen(server.base_url + "health", timeout=5) as response:
+            health = json.load(response)
+        assert health["loop_frames"] == {"encoded": 40, "of": 40}
+        with MjpegStream(server.substream_url("gate-1")) as stream:
+            stream.read_head()
+            assert len(stream.read_parts(15)) == 15  # more than a loop
+    assert all(hub.frames_encoded == 10 for hub in server.all_hubs())
