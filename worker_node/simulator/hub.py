@@ -1,8 +1,10 @@
-"""One camera's frame hub: render and encode each frame once, hand the newest to every viewer.
+"""One stream's frame hub: one thread makes each frame once and hands the newest to every viewer.
 
-Viewers never get a queue. Each asks for "a frame newer than the one I sent last" and receives the
-newest there is, so a slow client skips frames instead of holding up the others or growing memory.
-The render thread runs only while someone is watching, and stops after a short linger.
+Frames come from the stream's :class:`FrameLoop` (each frame of the motion loop encoded once, the
+clock spliced in). Viewers never get a queue. Each asks for "a frame newer than the one I sent
+last" and receives the newest there is, so a slow client skips frames instead of holding up the
+others or growing memory. The render thread runs only while someone is watching, and stops after
+a short linger.
 """
 
 from __future__ import annotations
