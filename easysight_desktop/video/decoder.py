@@ -85,6 +85,7 @@ class TileDecoder:
         self._state = LinkState.CONNECTING
         self._reason = ""
         self._misconfigured = False
+        self._live_since = 0.0  # time.time() of the first frame since the last (re)connect
         self._retry_in = 0.0
         self._seq = 0
         self.decoded = 0  # frames decoded since start (the bench compares with frames shown)
@@ -121,9 +122,13 @@ class TileDecoder:
 
     def status(self) -> LinkStatus:
         with self._lock:
-            stamps = [t for t in self._stamps if t >= time.time() - FPS_WINDOW_S]
-            live = self._state is LinkState.LIVE and len(stamps) > 2
-            fps = (len(stamps) - 1) / (stamps[-1] - stamps[0]) if live else 0.0
+            # Frames in the last two seconds over those two seconds (or over the time since the
+            # stream came up): steady, where first-to-last spacing overstates a bursty stream.
+            now = time.time()
+            count = sum(1 for t in self._stamps if t >= now - FPS_WINDOW_S)
+            span = min(FPS_WINDOW_S, now - self._live_since)
+            live = self._state is LinkState.LIVE and span >= 0.5
+            fps = count / span if live else 0.0
             last = self._stamps[-1] if self._stamps else None
             return LinkStatus(self._state, self._reason, last, fps, self._url, self._retry_in,
                               self._misconfigured)  # fmt: skip
@@ -235,6 +240,8 @@ class TileDecoder:
             self._frame = TileFrame(pixels, self._seq, now)
             self._raw = image
             self._stamps.append(now)
+            if self._state is not LinkState.LIVE:
+                self._live_since = now
             self._state, self._reason, self._retry_in = LinkState.LIVE, "", 0.0
             self._misconfigured = False
             self.decoded += 1

@@ -51,7 +51,8 @@ def test_keeps_the_newest_frame_scaled_and_laid_out_for_painting(sim, decoders) 
     wait_for(lambda: decoder.latest().seq > first.seq + 3, 5, "newer frames")  # type: ignore[union-attr]
     status = decoder.status()
     assert status.state is LinkState.LIVE and status.reason == ""
-    assert 5 < status.fps < 40
+    wait_for(lambda: decoder.status().fps > 5, 3, "a measured frame rate")  # after 0.5 s live
+    assert decoder.status().fps < 20  # the camera sends 15 frames/s
     assert decoder.snapshot().shape == (360, 640, 3)  # type: ignore[union-attr]
 
 
