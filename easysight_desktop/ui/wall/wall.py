@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -97,8 +97,7 @@ class LiveWall(QWidget):
         self.layout_combo = QComboBox(self)
         self.layout_combo.setObjectName("wallLayoutCombo")
         for name in LAYOUTS:
-            self.layout_combo.addItem(self.tr("{0} tiles").format(name) if "+" not in name
-                                      else name, name)  # fmt: skip
+            self.layout_combo.addItem(self._layout_label(name), name)
         self.layout_combo.setToolTip(self.tr("Layout of the wall"))
         self.layout_combo.setCurrentIndex(list(LAYOUTS).index(DEFAULT_LAYOUT))
         self.layout_combo.currentIndexChanged.connect(
@@ -121,9 +120,12 @@ class LiveWall(QWidget):
         self.full_button = self._tool(
             "wallFullScreenButton",
             self.tr("Full screen"),
-            self.tr("The wall alone, full screen (on the second monitor if there is one); Esc"),
+            self.tr(
+                "The wall alone, full screen, on the second monitor if there is one (F11; Esc)"
+            ),
             self.toggle_full_screen,
         )
+        self.full_button.setShortcut(QKeySequence(Qt.Key.Key_F11))
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         bar.setSpacing(6)
@@ -155,6 +157,11 @@ class LiveWall(QWidget):
         self._tour.timeout.connect(self._tour_step)
         self._build_tiles()
         self._refresh.start(self.refresh_interval_ms())
+
+    def _layout_label(self, name: str) -> str:
+        if "+" in name:
+            return self.tr("{0} (one large)").format(name)
+        return self.tr("1 tile") if name == "1" else self.tr("{0} tiles").format(name)
 
     def _tool(self, name: str, text: str, tip: str, slot: Any) -> QToolButton:
         button = QToolButton(self)
