@@ -35,10 +35,12 @@ THREAD_PREFIX = "wall-decoder"  # every decoder thread's name starts with this
 OPEN_TIMEOUT_S = 2.5  # short: OpenCV opens one capture at a time, process-wide
 BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # pauses between reconnects; the last one repeats
 FPS_WINDOW_S = 2.0
-# Decoders run a little below normal priority: on a saturated machine the GUI thread gets the
-# CPU when it needs it (smooth painting, no stall) and the decoders share the rest. On Linux a
-# thread's nice value is its own; elsewhere this is skipped.
-DECODER_NICE = 4
+# Decoders run below normal priority: on a saturated machine the GUI thread gets the CPU when it
+# needs it (smooth painting, no stall) and the decoders share the rest. Linux weighs runnable
+# threads by nice value: 16 decoders at nice 4 still outweighed the GUI thread about 7 to 1 and
+# it stalled for 200-340 ms; at nice 10 the longest stall was 63 ms (docs/benchmarks.md). On
+# Linux a thread's nice value is its own; elsewhere this is skipped.
+DECODER_NICE = 10
 
 
 class LinkState(StrEnum):

@@ -3,13 +3,15 @@ reconnection with backoff when the stream comes back, a switch of URL, and a cle
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
 
-from easysight_desktop.video.decoder import THREAD_PREFIX, LinkState, TileDecoder
+from easysight_desktop.video.decoder import DECODER_NICE, THREAD_PREFIX, LinkState, TileDecoder
 from worker_node.simulator import start_simulator
 from worker_node.simulator.cameras import CameraSpec
 from worker_node.simulator.server import SimulatorServer
@@ -125,3 +127,13 @@ def test_a_file_plays_in_a_loop_at_its_own_pace(tmp_path, decoders) -> None:  # 
     wait_for(lambda: decoder.decoded > 12, 5, "the file to loop")  # 6 frames, played twice
     assert decoder.status().state is LinkState.LIVE
     assert decoder.status().fps < 30  # paced at 20 fps, not decoded flat out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_decoders_run_below_the_gui_threads_priority(sim, decoders) -> None:  # type: ignore[no-untyped-def]
+    decoder = TileDecoder(sim.stream_url("sub"), name="nice")
+    decoders.append(decoder.start())
+    wait_for(lambda: decoder.latest() is not None, 10, "a frame")
+    ours = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    theirs = os.getpriority(os.PRIO_PROCESS, decoder._thread.native_id)  # type: ignore[arg-type]
+    assert theirs == min(19, ours + DECODER_NICE)
