@@ -135,3 +135,29 @@ def test_bad_thresholds_are_rejected(thresholds: dict[str, float]) -> None:
     assert validate is not None
     with pytest.raises(ValueError, match="good_share"):
         validate({**spec.defaults, **thresholds})
+
+
+def _colour_bars(shift: int, seed: int) -> Image:
+    """A 640×360 colour-bar test card scrolling sideways: its band edge lies on row 240, a
+    macroblock row, across the whole width."""
+    colours = [(192, 192, 192), (0, 192, 192), (192, 192, 0), (0, 192, 0), (192, 0, 192),
+               (0, 0, 192), (192, 0, 0)]  # fmt: skip
+    frame = np.zeros((360, 640, 3), np.uint8)
+    for i, colour in enumerate(colours):
+        x0 = (i * 92 + shift) % 640
+        frame[:240, x0 : x0 + 92] = colour
+        frame[240:, x0 : x0 + 92] = colours[-1 - i]
+    noise = np.random.default_rng(seed).normal(0, 2, frame.shape)
+    return np.clip(frame + noise, 0, 255).astype(np.uint8)
+
+
+def test_a_standing_edge_on_a_macroblock_row_is_not_corruption(check: Evaluate) -> None:
+    frames = [jpeg(_colour_bars(8 * i, i), 80) for i in range(4)]
+    assert check("flower_screen", frames[:1]).status != "normal"  # one frame cannot tell
+    result = check("flower_screen", frames)
+    assert result.status == "normal", result.message
+
+
+def test_corruption_over_a_standing_edge_is_still_found(check: Evaluate) -> None:
+    frames = [jpeg(corrupted(_colour_bars(8 * i, i), 0.2, seed=i), 80) for i in range(4)]
+    assert check("flower_screen", frames).status != "normal"

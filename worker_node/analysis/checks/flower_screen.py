@@ -16,8 +16,11 @@ excess over the highest of those three counts is kept (one long natural edge can
 row). Normal 8×8 compression blocking is a step of a few levels and rarely passes; and it sits
 at 16k + 8 as much as at 16k.
 
-Single-frame by design: corruption is a property of each decoded frame (it need not persist,
-and when it does, a static scene keeps it in place, so frame differences would not help). The
+Judged per frame: corruption is a property of each decoded frame. One exception uses several
+frames: a segment broken in all sampled frames but one (of at least 3) is a straight scene edge
+that happens to lie on a macroblock row — a horizon, a shelf, the bands of a colour-bar test
+card (which read 4.8 % on their own) — and is not counted; corruption moves with the lost
+packets from frame to frame. Corruption frozen in place for the whole 2-s window is missed. The
 value is the mean over the frames of the per-frame excess, so a burst in one frame of five
 counts in proportion to its size. It is insensitive to motion, shake or a walking figure,
 whose edges are not tied to the macroblock grid.
@@ -55,6 +58,16 @@ def _boundary_rows(native: int, small: int) -> NDArray[np.int64]:
 
 def broken_share(image: Image, native_height: int, native_width: int) -> float:
     """Share (0–1) of macroblock-boundary segments broken, beyond the off-grid rate."""
+    grid, control = broken_segments(image, native_height, native_width)
+    return max(0.0, float(grid.mean()) - control) if grid.size else 0.0
+
+
+def broken_segments(
+    image: Image, native_height: int, native_width: int
+) -> tuple[NDArray[np.bool_], float]:
+    """The broken grid segments (boundary rows × segments) and the off-grid rows' highest
+    broken rate (0–1): the picture's own rate of such steps."""
+    none = np.zeros((0, 0), np.bool_)
     height, width = image.shape[:2]
     cell = MACROBLOCK * height / native_height
     span = int(min(3, max(1, cell // 4)))
@@ -65,7 +78,7 @@ def broken_share(image: Image, native_height: int, native_width: int) -> float:
     edges = np.round(np.arange(segments + 1) * width / segments).astype(np.int64)
     starts, widths = edges[:-1], np.diff(edges)
     if height < 4 * span + 2 or widths.min() < 1:
-        return 0.0
+        return none, 0.0
     grid = _boundary_rows(native_height, height)
     groups = []
     # Control rows at whole-pixel offsets of the downscale, like the grid rows themselves
@@ -78,7 +91,7 @@ def broken_share(image: Image, native_height: int, native_width: int) -> float:
     top = np.concatenate([g[0] for g in groups])
     bottom = np.concatenate([g[1] for g in groups])
     if top.size == 0:
-        return 0.0
+        return none, 0.0
     # |row y + span − row y| summed over B, G, R and over each segment, for every y at once:
     # the boundary steps and the changes beside them are all rows of this one table.
     diff = cv2.absdiff(image[span:], image[:-span])
@@ -97,7 +110,24 @@ def broken_share(image: Image, native_height: int, native_width: int) -> float:
         count = len(group_top)
         rates.append(float(broken[first : first + count].mean()) if count else 0.0)
         first += count
-    return max(0.0, rates[0] - max(rates[1:]))
+    grid_count = len(groups[0][0])
+    return broken[:grid_count].astype(np.bool_), max(rates[1:])
+
+
+def _without_standing_edges(
+    grids: list[NDArray[np.bool_]],
+) -> list[NDArray[np.bool_]]:
+    """Drop segments broken in all frames but one or more (with at least 3 frames).
+
+    A scene's own straight edge that happens to lie on a macroblock row (a horizon, a shelf,
+    the bands of a colour-bar test card) breaks the same segments in every frame; decoding
+    corruption moves with the lost packets from frame to frame.
+    """
+    if len(grids) < 3 or len({g.shape for g in grids}) != 1 or grids[0].size == 0:
+        return grids
+    counts = np.sum(grids, axis=0)
+    standing = counts >= max(3, len(grids) - 1)
+    return [g & ~standing for g in grids]
 
 
 @register(NAME, defaults={"good_share": 2, "max_share": 3.5}, validate=_validate)
@@ -109,9 +139,14 @@ def flower_screen(ctx: FrameContext, t: Thresholds) -> CheckResult:
     ``good_share``, 60 at ``max_share``, 20 at three times it, 0 at six times.
     """
     good, limit = t["good_share"], t["max_share"]
-    shares = [
-        broken_share(small, frame.shape[0], frame.shape[1])
+    found = [
+        broken_segments(small, frame.shape[0], frame.shape[1])
         for small, frame in zip(ctx.small, ctx.frames, strict=True)
+    ]
+    grids = _without_standing_edges([grid for grid, _ in found])
+    shares = [
+        max(0.0, float(grid.mean()) - control) if grid.size else 0.0
+        for grid, (_, control) in zip(grids, found, strict=True)
     ]
     value = 100.0 * float(np.mean(shares))
     knots = [(0.0, 100.0), (good, 100.0), (limit, 60.0), (3 * limit, 20.0), (6 * limit, 0.0)]
