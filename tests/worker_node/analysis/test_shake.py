@@ -105,3 +105,15 @@ def test_task_thresholds_override_the_defaults(check: Evaluate) -> None:
 def test_bad_thresholds_are_refused() -> None:
     with pytest.raises(ValueError, match="good_shift < max_shift"):
         plan_checks(["shake"], {"shake": {"good_shift": 5, "max_shift": 4}})
+
+
+@pytest.mark.parametrize("base", [scenes.scene(), scenes.outdoor()])
+def test_an_even_pan_is_motion_not_shake(check: Evaluate, base: Image) -> None:
+    # a PTZ camera panning (or a scrolling test card): the same 12-px step every interval
+    step = 12.0 * base.shape[1] / 480
+    frames = [scenes.with_noise(_shifted(base, i * step, 0), 2.0, seed=i) for i in range(5)]
+    result = check("shake", frames)
+    assert result.status == "normal", result.message
+    # the same steps back and forth are shake
+    frames = [scenes.with_noise(_shifted(base, (i % 2) * step, 0), 2.0, seed=i) for i in range(5)]
+    assert check("shake", frames).status != "normal"

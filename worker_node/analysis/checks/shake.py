@@ -12,7 +12,9 @@ person's realigns only the tiles the person is in. A rejected shift, or a peak t
 trust (a flat picture), counts as no shift; a frozen picture reads zero.
 
 A healthy mounted camera moves well under a pixel; a shaking one jumps by several, back and
-forth. The value is the MEDIAN displacement over the intervals: one interval spoiled by a
+forth; a panning camera (or a scrolling test card) moves by the same step every interval, so
+each interval's shift is taken relative to the steady drift (the median shift per axis) first.
+The value is the MEDIAN of those over the intervals: one interval spoiled by a
 passing object cannot make a steady camera shake, and one interval where a shaking camera
 happens to land where it was cannot hide the shake. Needs three frames (two intervals); with
 fewer the runner reports it as not assessed.
@@ -68,8 +70,14 @@ def _even_fast(side: int) -> int:
 
 def displacements(grey: list[Image]) -> list[float]:
     """Shift in pixels of a 480-px-wide picture between each consecutive pair of ``grey``."""
+    return [float(np.hypot(dx, dy)) for dx, dy in shift_vectors(grey)]
+
+
+def shift_vectors(grey: list[Image]) -> list[tuple[float, float]]:
+    """(dx, dy) in pixels of a 480-px-wide picture between each consecutive pair of ``grey``;
+    (0, 0) where no shift explains the change."""
     prepared = [_prepare(image) for image in grey]
-    shifts: list[float] = []
+    shifts: list[tuple[float, float]] = []
     window: NDArray[np.float32] | None = None
     for before, after in pairwise(prepared):
         if before.shape != after.shape:
@@ -78,16 +86,28 @@ def displacements(grey: list[Image]) -> list[float]:
             window = np.asarray(cv2.createHanningWindow(before.shape[::-1], cv2.CV_32F))
         # Copies: cv2.phaseCorrelate multiplies its inputs by the window IN PLACE.
         (dx, dy), response = cv2.phaseCorrelate(before.copy(), after.copy(), window)
-        if response < MIN_RESPONSE:
-            shifts.append(0.0)
-            continue
-        small = np.hypot(dx, dy) * REFERENCE_WIDTH / before.shape[1] < CHECKED_FROM
-        if not small and not _explains(before, after, dx, dy):
-            shifts.append(0.0)
-            continue
         scale = REFERENCE_WIDTH / before.shape[1]
-        shifts.append(float(np.hypot(dx, dy)) * scale)
+        if response < MIN_RESPONSE:
+            shifts.append((0.0, 0.0))
+            continue
+        small = np.hypot(dx, dy) * scale < CHECKED_FROM
+        if not small and not _explains(before, after, dx, dy):
+            shifts.append((0.0, 0.0))
+            continue
+        shifts.append((float(dx) * scale, float(dy) * scale))
     return shifts
+
+
+def unsteadiness(vectors: list[tuple[float, float]]) -> list[float]:
+    """How far each interval's shift is from the steady drift (the median shift per axis).
+
+    A camera panning at an even speed, or a test card scrolling, moves the picture by the same
+    step every interval: that is motion, not shake. Shake jumps back and forth.
+    """
+    if not vectors:
+        return []
+    drift = np.median(np.asarray(vectors, np.float64), axis=0)
+    return [float(np.hypot(dx - drift[0], dy - drift[1])) for dx, dy in vectors]
 
 
 def _explains(
@@ -122,11 +142,11 @@ def _explains(
 def shake(ctx: FrameContext, t: Thresholds) -> CheckResult:
     """Shake: median picture displacement between sampled frames (default > 4 px at 480 wide).
 
-    Value: the median shift in pixels of a 480-px-wide picture. Score 100 up to ``good_shift``,
-    60 at ``max_shift``, 20 at three times it, 0 at five times.
+    Value: the median shift, beyond the steady drift, in pixels of a 480-px-wide picture.
+    Score 100 up to ``good_shift``, 60 at ``max_shift``, 20 at three times it, 0 at five times.
     """
     good, limit = t["good_shift"], t["max_shift"]
-    shifts = displacements(ctx.grey)
+    shifts = unsteadiness(shift_vectors(ctx.grey))
     value = float(np.median(shifts)) if shifts else 0.0
     knots = [(0.0, 100.0), (good, 100.0), (limit, 60.0), (3 * limit, 20.0), (5 * limit, 0.0)]
     score = ramp(value, knots)
