@@ -10,7 +10,9 @@ other checks when it finds anything: with no picture their findings are only sym
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from worker_node.analysis.context import FrameContext, Image
 from worker_node.analysis.registry import Thresholds, register
@@ -27,16 +29,50 @@ def _validate(t: Thresholds) -> None:
         raise ValueError("need min_blue and min_margin within 0–255")
 
 
+def _hist_median(hist: NDArray[np.float32], count: int) -> float:
+    """The median of ``count`` values from their 256-bin histogram, as ``np.median`` gives it."""
+    cumulative = np.cumsum(hist)
+    low, high = np.searchsorted(cumulative, [(count - 1) // 2 + 1, count // 2 + 1])
+    return (float(low) + float(high)) / 2.0
+
+
+def _every_other_pixel(image: Image) -> Image:
+    """``image[::2, ::2]`` as a contiguous array.
+
+    With even sides a nearest-neighbour halving picks exactly those pixels, ~4× faster than
+    numpy's strided copy of 3-byte pixels.
+    """
+    height, width = image.shape[:2]
+    if height % 2 == 0 and width % 2 == 0:
+        half = (width // 2, height // 2)
+        return np.asarray(cv2.resize(image, half, interpolation=cv2.INTER_NEAREST), np.uint8)
+    return np.ascontiguousarray(image[::2, ::2])
+
+
+def _channel_median(sample: Image, channel: int, count: int) -> float:
+    hist = cv2.calcHist([sample], [channel], None, [256], [0, 256]).ravel()
+    return _hist_median(hist, count)
+
+
 def is_blue_screen(image: Image, t: Thresholds) -> bool:
-    """Mostly one flat, saturated blue (BGR ``image``; every other pixel is enough)."""
-    sample = image[::2, ::2].reshape(-1, 3)
-    blue, green, red = (float(v) for v in np.median(sample, axis=0))
-    if blue < t["min_blue"] or blue - max(green, red) < t["min_margin"]:
+    """Mostly one flat, saturated blue (BGR ``image``; every other pixel is enough).
+
+    The channel medians come from per-channel histograms (exact, and ~20× cheaper than
+    ``np.median`` on the pixel array); the per-pixel distance test runs only on a frame whose
+    median colour is already a saturated blue, i.e. almost never on a picture.
+    """
+    sample = _every_other_pixel(image)
+    count = sample.shape[0] * sample.shape[1]
+    blue = _channel_median(sample, 0, count)
+    if blue < t["min_blue"]:
+        return False
+    green, red = _channel_median(sample, 1, count), _channel_median(sample, 2, count)
+    if blue - max(green, red) < t["min_margin"]:
         return False
     median = np.array([blue, green, red], np.int16)
-    distance = np.abs(sample.astype(np.int16) - median).max(axis=1)
+    distance = np.abs(sample.reshape(-1, 3).astype(np.int16) - median).max(axis=1)
     near = int(np.count_nonzero(distance <= t["tolerance"]))
-    return near * 100 >= t["blue_percent"] * len(sample)
+    return near * 100 >= t["blue_percent"] * count
 
 
 @register(

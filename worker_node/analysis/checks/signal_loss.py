@@ -10,6 +10,7 @@ check suppresses the others when it finds anything: their findings would only be
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from worker_node.analysis.context import FrameContext, Image
 from worker_node.analysis.registry import Thresholds, register
@@ -17,6 +18,7 @@ from worker_node.analysis.scoring import scored
 from worker_node.protocol.messages import CheckResult
 
 NAME = "signal_loss"
+LEVELS = np.arange(256, dtype=np.float64)
 
 
 def _validate(t: Thresholds) -> None:
@@ -29,14 +31,20 @@ def connection_lost(message: str) -> CheckResult:
     return scored(NAME, 0.0, "unreachable", {"error": message})
 
 
-def has_no_picture(grey: Image, t: Thresholds) -> bool:
-    """Black, or flat enough to be a "no video" screen."""
-    if float(grey.mean()) <= t["black_level"]:
+def has_no_picture(grey: Image, t: Thresholds, hist: NDArray[np.float32] | None = None) -> bool:
+    """Black, or flat enough to be a "no video" screen.
+
+    ``hist``: the 256-bin histogram of ``grey`` if already made (``FrameContext.grey_hist``);
+    mean, median and the share near it all come from it, with no pass over the pixels.
+    """
+    if hist is None:
+        hist = np.bincount(grey.ravel(), minlength=256).astype(np.float32)
+    counts = hist.astype(np.float64)
+    if float((counts * LEVELS).sum()) / grey.size <= t["black_level"]:
         return True
-    hist = np.bincount(grey.ravel(), minlength=256)
-    median = int(np.searchsorted(np.cumsum(hist), grey.size / 2))
+    median = int(np.searchsorted(np.cumsum(counts), grey.size / 2))
     tol = int(t["uniform_tolerance"])
-    near = int(hist[max(0, median - tol) : median + tol + 1].sum())
+    near = int(counts[max(0, median - tol) : median + tol + 1].sum())
     return near * 100 >= t["uniform_percent"] * grey.size
 
 
@@ -55,7 +63,9 @@ def signal_loss(ctx: FrameContext, t: Thresholds) -> CheckResult:
     """
     if not ctx.frames:
         return scored(NAME, 100.0, "no_frames_requested")
-    lost = sum(has_no_picture(grey, t) for grey in ctx.grey)
+    lost = sum(
+        has_no_picture(grey, t, hist) for grey, hist in zip(ctx.grey, ctx.grey_hist, strict=True)
+    )
     total = len(ctx)
     percent = 100.0 * lost / total
     facts = {"lost": lost, "total": total}
