@@ -17,11 +17,15 @@ least 90 % of the frames the machine can decode with no display at all, and no G
    gap minus 5 ms) and the interval between successive repaints of the window (its
    UpdateRequest events; at the screen's pace that is 16-17 ms).
 
+Decode-only (16 streams) and the wall alternate ``--rounds`` times (2), and each side's figures
+are summed over its rounds, so load from other processes on a shared machine hits both sides.
+
 "dropped" frames: the source sent 25 per second per stream; those not decoded were skipped by
 the simulator for a client that read too slowly (it keeps only the newest frame per client),
 those decoded and not painted were replaced before the screen's next paint.
 
-Run: ``.venv/bin/python bench/live_view.py [--streams 16] [--seconds 20] [--scan 4,8,12]``.
+Run: ``.venv/bin/python bench/live_view.py [--streams 16] [--seconds 20] [--scan 4,8,12]
+[--rounds 2] [--substreams] [--no-wall]``.
 The last stdout line is ``RESULT displayed_fps_per_tile=… decode_only_fps_per_tile=… ratio=…
 gui_p99_ms=… max_stall_ms=…``.
 """
@@ -148,6 +152,18 @@ class Decode:
     cpu_sim: float
     cpu_others: float
 
+    @classmethod
+    def combined(cls, runs: Sequence[Decode]) -> Decode:
+        """Several runs of the same streams as one: frames and seconds added up."""
+        seconds = sum(run.seconds for run in runs)
+
+        def share(value: str) -> float:
+            return float(sum(getattr(run, value) * run.seconds for run in runs) / seconds)
+
+        frames = [sum(counts) for counts in zip(*(run.frames for run in runs), strict=True)]
+        cpu = (share("cpu_me"), share("cpu_sim"), share("cpu_others"))
+        return cls(runs[0].streams, seconds, frames, *cpu)
+
     @property
     def fps(self) -> list[float]:
         return [count / self.seconds for count in self.frames]
@@ -212,6 +228,8 @@ def decode_only(urls: Sequence[str], seconds: float, meter: CpuMeter) -> Decode:
     return Decode(len(urls), elapsed, list(counts), *cpu)
 
 
+_QT_LOOP: list[Any] = []  # the qasync loop, made by the first wall round
+
 # --- the wall ------------------------------------------------------------------------------
 
 
@@ -229,6 +247,30 @@ class Wall:
     cpu_sim: float
     cpu_others: float
     cpu_gui: float = math.nan  # the GUI thread alone, in cores
+
+    @classmethod
+    def combined(cls, runs: Sequence[Wall]) -> Wall:
+        """Several wall runs as one: counts and seconds added up, samples pooled."""
+        seconds = sum(run.seconds for run in runs)
+
+        def added(value: str) -> list[int]:
+            return [sum(c) for c in zip(*(getattr(run, value) for run in runs), strict=True)]
+
+        def pooled(value: str) -> list[float]:
+            return [sample for run in runs for sample in getattr(run, value)]
+
+        def share(value: str) -> float:
+            return float(sum(getattr(run, value) * run.seconds for run in runs) / seconds)
+
+        return cls(
+            seconds,
+            added("decoded"),
+            added("painted"),
+            pooled("stalls_ms"),
+            pooled("repaint_ms"),
+            pooled("tile_frame_ms"),
+            *map(share, ("cpu_me", "cpu_sim", "cpu_others", "cpu_gui")),
+        )
 
     @property
     def displayed_fps(self) -> float:
@@ -254,8 +296,10 @@ def run_wall(
     from easysight_desktop.ui.wall.wall import LiveWall
 
     app = QApplication.instance() or QApplication([])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
+    if not _QT_LOOP:
+        _QT_LOOP.append(qasync.QEventLoop(app))  # one for the whole run: rounds reuse it
+        asyncio.set_event_loop(_QT_LOOP[0])
+    loop = _QT_LOOP[0]
     views = [
         CameraView(
             id=index + 1,
@@ -350,8 +394,7 @@ def run_wall(
             Wall(elapsed, decoded, list(painted), stalls, intervals, tile_gaps, *cpu, gui)
         )
 
-    with loop:
-        loop.run_until_complete(measure())
+    loop.run_until_complete(measure())
     probe.stop()
     left = wall.stop()
     wall.close()
@@ -372,6 +415,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-wall", action="store_true", help="decode-only figures only")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="decode-only and wall alternate this many times (2): load from others hits both",
+    )
+    parser.add_argument(
         "--substreams",
         action="store_true",
         help="decode and show the 640x360 substreams (what the wall plays) instead of 720p",
@@ -387,29 +436,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         meter = CpuMeter(psutil.Process(sim.pid))
         urls = [camera["substream_url" if args.substreams else "url"] for camera in cameras]
         log(f"simulator at {urls[0].rsplit('cam/', 1)[0]} (pid {sim.pid})")
-        full = decode_only(urls, args.seconds, meter)
-        report_decode(full)
-        smaller = [decode_only(urls[:n], args.seconds / 2, meter) for n in scan if n < len(urls)]
-        for run in smaller:
-            report_decode(run)
+        decodes: list[Decode] = []
+        walls: list[Wall] = []
+        smaller: list[Decode] = []
+        for round_no in range(max(1, args.rounds)):
+            log(f"round {round_no + 1}:")
+            decodes.append(decode_only(urls, args.seconds, meter))
+            report_decode(decodes[-1])
+            if round_no == 0:
+                smaller = [
+                    decode_only(urls[:n], args.seconds / 2, meter) for n in scan if n < len(urls)
+                ]
+                for run in smaller:
+                    report_decode(run)
+            if not args.no_wall:
+                walls.append(run_wall(cameras, args.seconds, meter, args.substreams))
+                report_wall(walls[-1])
+        full = Decode.combined(decodes)
         held = [run.streams for run in [*smaller, full] if run.holds]
-        log(
-            f"decode-only holds {SOURCE_FPS:g} frames/s per stream up to: "
-            f"{max(held) if held else 'none of the tried counts'} streams "
-            f"(tried {', '.join(str(r.streams) for r in [*smaller, full])})"
-        )
-        wall = None if args.no_wall else run_wall(cameras, args.seconds, meter, args.substreams)
+        wall = Wall.combined(walls) if walls else None
     finally:
         sim.terminate()
         sim.wait(timeout=15)
 
+    log(f"all {len(decodes)} round(s):")
+    report_decode(full)
+    log(
+        f"decode-only holds {SOURCE_FPS:g} frames/s per stream up to: "
+        f"{max(held) if held else 'none of the tried counts'} streams "
+        f"(tried {', '.join(str(r.streams) for r in [*smaller, full])})"
+    )
     if wall is None:
         log(
             f"RESULT displayed_fps_per_tile=nan decode_only_fps_per_tile={full.mean_fps:.1f} "
             "ratio=nan gui_p99_ms=nan max_stall_ms=nan"
         )
         return 0
-    report_wall(wall)
+    if len(walls) > 1:
+        report_wall(wall)
     ratio = wall.displayed_fps / full.mean_fps
     p99 = percentile(wall.repaint_ms, 99)
     stall = max(wall.stalls_ms, default=math.nan)
