@@ -7,9 +7,10 @@ least 90 % of the frames the machine can decode with no display at all, and no G
 1. The camera simulator runs in a child process (``easysight-sim --wall --faults none --prepare``:
    16 healthy cameras at 1280x720, 25 frames/s, every frame of their motion loops encoded before
    serving), so its CPU is measured apart from ours.
-2. decode-only: one thread per stream opens it with OpenCV (FFmpeg backend, as the tiles do) and
-   reads frames flat out for ``--seconds``, counting them: the most this machine decodes. The
-   same is run for fewer streams (``--scan``) to find how many streams hold 25 frames/s.
+2. decode-only: one thread per stream opens it with OpenCV (FFmpeg backend, as the tiles do; at
+   the tile decoders' lowered priority) and reads frames flat out for ``--seconds``, counting
+   them: the most this machine decodes. The same is run for fewer streams (``--scan``) to find
+   how many streams hold 25 frames/s.
 3. the wall: the console's wall widget (``easysight_desktop.ui.wall``) under
    ``QT_QPA_PLATFORM=offscreen``, 4x4 layout, filled with the same 16 main streams, for
    ``--seconds``. Counted: frames each tile's decoder finished, frames each tile painted (a new
@@ -49,6 +50,8 @@ from typing import Any
 
 import cv2
 import psutil
+
+from easysight_desktop.video.decoder import lower_priority
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -186,6 +189,9 @@ def decode_only(urls: Sequence[str], seconds: float, meter: CpuMeter) -> Decode:
     errors: list[str] = []
 
     def read(index: int, url: str) -> None:
+        # At the tile decoders' priority, so other processes on the machine take from both
+        # sides of the ratio alike (the GUI thread of the wall keeps normal priority).
+        lower_priority()
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS]
         params += [cv2.CAP_PROP_READ_TIMEOUT_MSEC, OPEN_TIMEOUT_MS]
         capture = cv2.VideoCapture(url, cv2.CAP_FFMPEG, params)
