@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from worker_node.analysis.context import FrameContext, Image
 from worker_node.analysis.registry import Thresholds, register
@@ -22,6 +23,8 @@ from worker_node.protocol.messages import CheckResult
 
 NAME = "noise"
 KERNEL = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+# KERNEL is the outer product of this row with itself: filtered as two 1-D passes.
+ROW = np.array([1, -2, 1], np.float32)
 # |response| of Gaussian noise σ: median 0.6745 × 6σ.
 MEDIAN_GAIN = 0.6745 * 6.0
 
@@ -37,9 +40,29 @@ def noise_sigma(tiles: list[Image]) -> float:
     for tile in tiles:
         if tile.shape[0] < 3 or tile.shape[1] < 3:
             continue
-        response = cv2.filter2D(tile, cv2.CV_16S, KERNEL)[1:-1, 1:-1]
-        magnitude = cv2.convertScaleAbs(response)  # saturates at 255: far above any median
-        hist += cv2.calcHist([magnitude], [0], None, [256], [0, 256]).ravel()
+        hist += _tile_hist(tile)
+    return _sigma(hist)
+
+
+def mosaic_noise_sigma(mosaic: Image, interior: Image) -> float:
+    """:func:`noise_sigma` of the tiles stitched in ``mosaic`` (``FrameContext.native_mosaic``).
+
+    One separable filter over the mosaic instead of 16 small ones (the call overhead was most
+    of the cost); the mask keeps each tile's interior, where the 3×3 response is exact.
+    """
+    magnitude = cv2.convertScaleAbs(cv2.sepFilter2D(mosaic, cv2.CV_16S, ROW, ROW))
+    return _sigma(cv2.calcHist([magnitude], [0], interior, [256], [0, 256]).ravel())
+
+
+def _tile_hist(tile: Image) -> NDArray[np.float32]:
+    response = cv2.sepFilter2D(tile, cv2.CV_16S, ROW, ROW)[1:-1, 1:-1]
+    magnitude = cv2.convertScaleAbs(response)  # saturates at 255: far above any median
+    return cv2.calcHist([magnitude], [0], None, [256], [0, 256]).ravel()
+
+
+def _sigma(hist: NDArray[np.floating]) -> float:
+    """σ from the histogram of |response|: its median (interpolated in the bin) / gain."""
+    hist = np.asarray(hist, np.float64)
     total = hist.sum()
     if total == 0:
         return 0.0
@@ -58,7 +81,7 @@ def noise(ctx: FrameContext, t: Thresholds) -> CheckResult:
     ``good_sigma``, 60 at ``max_sigma``, 20 at twice ``max_sigma``, 0 at three times.
     """
     good, limit = t["good_sigma"], t["max_sigma"]
-    value = float(np.median([noise_sigma(tiles) for tiles in ctx.native_tiles]))
+    value = float(np.median([mosaic_noise_sigma(*pair) for pair in ctx.native_mosaic]))
     knots = [(0.0, 100.0), (good, 100.0), (limit, 60.0), (2 * limit, 20.0), (3 * limit, 0.0)]
     score = ramp(value, knots)
     code = "noisy" if value > limit else "normal"

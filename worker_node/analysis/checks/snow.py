@@ -46,6 +46,23 @@ def sparkle_percent(tiles: list[Image], level: float) -> float:
     return 100.0 * sparkles / count if count else 0.0
 
 
+def mosaic_sparkle_percent(mosaic: Image, interior: Image, level: float) -> float:
+    """:func:`sparkle_percent` of the tiles stitched in ``mosaic`` (``FrameContext.native_mosaic``).
+
+    One pass of each filter over the mosaic instead of 16 small ones; only pixels under the
+    interior mask count, where the 3×3 neighbourhood is the tile's own.
+    """
+    step = int(level)
+    highest = cv2.dilate(mosaic, RING)
+    lowest = cv2.erode(mosaic, RING)
+    bright = cv2.compare(cv2.subtract(mosaic, highest), step, cv2.CMP_GT)
+    dark = cv2.compare(cv2.subtract(lowest, mosaic), step, cv2.CMP_GT)
+    # A pixel cannot be both above its brightest and below its darkest neighbour.
+    sparkles = cv2.countNonZero(cv2.bitwise_or(bright, dark, mask=interior))
+    count = cv2.countNonZero(interior)
+    return 100.0 * sparkles / count if count else 0.0
+
+
 @register(
     NAME,
     defaults={"impulse_level": 40, "good_percent": 0.05, "max_percent": 0.3},
@@ -59,7 +76,12 @@ def snow(ctx: FrameContext, t: Thresholds) -> CheckResult:
     """
     good, limit = t["good_percent"], t["max_percent"]
     value = float(
-        np.median([sparkle_percent(tiles, t["impulse_level"]) for tiles in ctx.native_tiles])
+        np.median(
+            [
+                mosaic_sparkle_percent(mosaic, interior, t["impulse_level"])
+                for mosaic, interior in ctx.native_mosaic
+            ]
+        )
     )
     knots = [(0.0, 100.0), (good, 100.0), (limit, 60.0), (2 * limit, 20.0), (3 * limit, 0.0)]
     score = ramp(value, knots)
