@@ -108,3 +108,21 @@ def test_the_preview_is_the_downscale_only_once_it_exists() -> None:
     assert "small" not in vars(ctx)
     ctx.grey  # noqa: B018  (a check reads the grey downscale)
     assert ctx.last_preview() is ctx.small[-1]
+
+
+def test_native_mosaic_filters_exactly_on_each_tile_interior() -> None:
+    """A 3×3 filter on the stitched tiles equals the per-tile filter wherever the mask is set."""
+    for width, height in ((1920, 1080), (1917, 1081), (640, 480)):
+        ctx = FrameContext(scenes.moving(2, width, height))
+        for tiles, (mosaic, interior) in zip(ctx.native_tiles, ctx.native_mosaic, strict=True):
+            assert mosaic.shape == interior.shape
+            assert cv2.countNonZero(interior) == sum(
+                (t.shape[0] - 2) * (t.shape[1] - 2) for t in tiles
+            )
+            whole = cv2.Laplacian(mosaic, cv2.CV_16S)
+            cut = whole[interior > 0]
+            each = np.concatenate([cv2.Laplacian(t, cv2.CV_16S)[1:-1, 1:-1].ravel() for t in tiles])
+            assert sorted(cut.tolist()) == sorted(each.tolist())
+        for laps, tiles in zip(ctx.tile_laplacians, ctx.native_tiles, strict=True):
+            for lap, tile in zip(laps, tiles, strict=True):
+                assert np.array_equal(lap, cv2.Laplacian(tile, cv2.CV_16S)[1:-1, 1:-1])
