@@ -42,6 +42,9 @@ test: setup lint
 bench: setup
 	$(BIN)/python bench/dispatch.py
 	$(BIN)/python bench/console_throughput.py
+	$(BIN)/python bench/vqd_accuracy.py
+	$(BIN)/python bench/vqd_speed.py
+	$(BIN)/python bench/live_view.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
