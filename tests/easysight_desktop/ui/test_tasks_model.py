@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import pytest
@@ -129,20 +128,22 @@ def test_the_timer_applies_queued_changes(qtbot, model: TasksModel) -> None:  # 
     assert model.data(cell, Qt.ItemDataRole.ToolTipRole) == "boom\nsecond line"
 
 
-def test_thousands_of_events_cost_little(qtbot) -> None:  # type: ignore[no-untyped-def]
-    """1,000 events per second must not stall the GUI: 5,000 rows, 5,000 events, one flush."""
+def test_thousands_of_events_cost_one_update(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """1,000 events per second must not stall the GUI: 5,000 events on 5,000 rows are queued
+    without touching the view and applied in one flush, as one update of the view (their cost
+    is measured by bench/console_throughput.py, not timed here)."""
     model = TasksModel()
     model.merge_snapshot([make_task(i) for i in range(5000)])
-    started = time.perf_counter()
+    updates: list[str] = []
+    model.dataChanged.connect(lambda *_: updates.append("data"))
+    model.modelReset.connect(lambda: updates.append("reset"))
+    model.rowsInserted.connect(lambda *_: updates.append("rows"))
     for n in range(5000):
         model.queue([make_task(n * 7 % 5000, state="running", worker_id="w")])
-    queued = time.perf_counter() - started
-    started = time.perf_counter()
+    assert updates == []
     model.flush()
-    flushed = time.perf_counter() - started
     assert model.counts["running"] == len({n * 7 % 5000 for n in range(5000)})
-    assert queued < 0.25, f"queueing 5,000 events took {queued:.3f} s"
-    assert flushed < 0.5, f"applying them took {flushed:.3f} s"
+    assert len(updates) == 1, updates
 
 
 def test_a_template_task_shows_the_template(qtbot, language) -> None:  # type: ignore[no-untyped-def]
