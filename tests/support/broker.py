@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
+import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -150,3 +154,29 @@ async def delete_namespace(namespace: str) -> None:
             topology.dead_letter_exchange,
         ):
             await channel.exchange_delete(name)
+
+
+def rabbitmqctl(*args: str, timeout: float = 120.0) -> None:
+    """Run ``rabbitmqctl`` (tests that stop and start the broker), bounded by ``timeout``.
+
+    Its Erlang children can keep a pipe open after it is killed, and ``subprocess.run`` with
+    captured output then waits for them forever (a whole test run hung so): output goes to a
+    file and on timeout the whole process group is killed.
+    """
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            ["rabbitmqctl", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+        )
+        try:
+            code = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise
+        if code:
+            errors.seek(0)
+            detail = errors.read().decode(errors="replace")[-500:]
+            raise RuntimeError(f"rabbitmqctl {' '.join(args)} exited with {code}: {detail}")

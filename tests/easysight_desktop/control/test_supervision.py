@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
 
 import pytest
 from sqlalchemy import inspect
@@ -13,6 +12,7 @@ from easysight_desktop.control.db.database import Database
 from easysight_desktop.control.db.migrate import current_revision, head_revision
 from easysight_desktop.control.events import BrokerStateChanged, TasksChanged
 from easysight_desktop.control.views import CameraInput
+from tests.support.broker import rabbitmqctl
 from tests.support.handlers import noop
 
 pytestmark = pytest.mark.broker
@@ -60,10 +60,6 @@ async def test_task_of_a_worker_gone_offline_is_requeued(make_plane, spawn, star
     await log.arrived.wait_until(lambda: states_of(log, task.id)[-1:] == ["completed"], 20, "done")
     done = await plane.task(task.id)
     assert done is not None and (done.attempt, done.worker_id) == (2, "rescuer")
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
 
 
 @pytest.mark.slow

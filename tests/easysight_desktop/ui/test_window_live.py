@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from easysight_desktop.control.plane import ControlPlane
 from easysight_desktop.control.views import TaskView
 from easysight_desktop.ui.main_window import MainWindow
 from tests.easysight_desktop.ui.conftest import until
+from tests.support.broker import rabbitmqctl
 from tests.support.broker_fixtures import worker_settings
 from tests.support.handlers import noop
 from worker_node.runtime.execution import Handler
@@ -94,10 +94,6 @@ def child(window: MainWindow, cls: type, name: str):  # type: ignore[no-untyped-
 def task_rows(window: MainWindow) -> list[TaskView]:
     window.tasks.model.flush()
     return window.tasks.model.rows()
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
 
 
 async def add_camera(window: MainWindow, name: str, url: str) -> int:

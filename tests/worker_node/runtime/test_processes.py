@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import subprocess
 
 import pytest
 
-from tests.support.broker import BrokerClient, make_task
+from tests.support.broker import BrokerClient, make_task, rabbitmqctl
 from tests.support.handlers import noop
 from worker_node.protocol import REASON_HEADER
 
@@ -62,10 +61,6 @@ async def test_task_that_crashes_every_worker_is_dead_lettered_after_max_attempt
     final = await client.final_result(task)
     assert final.status == "failed"
     assert final.error is not None and final.error.code == "poison"
-
-
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=120)
 
 
 async def test_broker_restart_under_a_running_worker_loses_nothing(
