@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from worker_node.analysis import FrameContext, plan_checks, run_checks
+from worker_node.analysis.snapshot import decode_reference, encode_thumbnail
 from worker_node.protocol.messages import CheckResult
 from worker_node.sources import active_captures, wait_for_captures
 
@@ -25,6 +26,13 @@ def evaluate(
     [result] = run_checks(plan, FrameContext(frames, offsets))
     assert result.type == name
     return result
+
+
+def stored_reference(image: np.ndarray) -> np.ndarray:
+    """A reference view as a worker receives it: the console's JPEG thumbnail (≤ 320 px)."""
+    text = encode_thumbnail(image)
+    assert text is not None
+    return decode_reference(text)
 
 
 @pytest.fixture

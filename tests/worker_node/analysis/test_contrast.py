@@ -8,8 +8,8 @@ import pytest
 
 from tests.worker_node.analysis import scenes
 from tests.worker_node.analysis.conftest import Evaluate, evaluate
+from tests.worker_node.analysis.conftest import stored_reference as _reference
 from worker_node.analysis import FrameContext, plan_checks, run_checks
-from worker_node.analysis.snapshot import decode_reference, encode_thumbnail
 from worker_node.protocol.messages import CheckResult
 
 
@@ -55,13 +55,6 @@ def test_flat_picture_scores_zero(check: Evaluate) -> None:
 def test_task_thresholds_override_the_defaults(check: Evaluate) -> None:
     frame = scenes.scene()
     assert check("contrast", [frame], {"min_std": 50, "good_std": 80}).status != "normal"
-
-
-def _reference(frame: np.ndarray) -> np.ndarray:
-    """The reference as a worker receives it: the console's JPEG thumbnail, decoded."""
-    text = encode_thumbnail(frame)
-    assert text is not None
-    return decode_reference(text)
 
 
 def _against_reference(frames: list[np.ndarray], reference: np.ndarray) -> CheckResult:

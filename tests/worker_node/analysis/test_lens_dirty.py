@@ -10,19 +10,12 @@ import numpy as np
 import pytest
 
 from tests.worker_node.analysis import scenes
+from tests.worker_node.analysis.conftest import stored_reference as thumbnail
 from worker_node.analysis import FrameContext, plan_checks, run_checks
 from worker_node.analysis.checks.lens_dirty import blockiness
-from worker_node.analysis.snapshot import decode_reference, encode_thumbnail
 from worker_node.protocol.messages import CheckResult
 
 Image = np.ndarray
-
-
-def thumbnail(image: Image) -> Image:
-    """The reference as a worker receives it: a JPEG thumbnail of at most 320 px."""
-    text = encode_thumbnail(image)
-    assert text is not None
-    return decode_reference(text)
 
 
 def other_moment(image: Image, gain: float, seed: int, shift: int = 1) -> Image:

@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 from tests.worker_node.analysis import scenes
-from tests.worker_node.analysis.conftest import Evaluate
+from tests.worker_node.analysis.conftest import Evaluate, stored_reference
 from worker_node.analysis import FrameContext, plan_checks, run_checks
-from worker_node.analysis.snapshot import decode_reference, encode_thumbnail
 from worker_node.protocol.messages import CheckResult
 
 SKIN, GLOVE = (45, 60, 95), (25, 25, 30)
@@ -24,11 +23,7 @@ def judge(
     thresholds: Mapping[str, float] | None = None,
 ) -> CheckResult:
     """Run the check as a worker does: the reference arrives as the console's JPEG thumbnail."""
-    stored = None
-    if reference is not None:
-        text = encode_thumbnail(reference)
-        assert text is not None
-        stored = decode_reference(text)
+    stored = None if reference is None else stored_reference(reference)
     plan = plan_checks(["occlusion"], {"occlusion": dict(thresholds)} if thresholds else None)
     [result] = run_checks(plan, FrameContext(frames, None, stored))
     return result

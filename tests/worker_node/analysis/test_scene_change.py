@@ -10,19 +10,12 @@ import numpy as np
 import pytest
 
 from tests.worker_node.analysis import scenes
+from tests.worker_node.analysis.conftest import stored_reference as _thumbnail
 from worker_node.analysis import FrameContext, plan_checks, run_checks
 from worker_node.analysis.checks.scene_change import consensus
-from worker_node.analysis.snapshot import decode_reference, encode_thumbnail
 from worker_node.protocol.messages import CheckResult
 
 Image = np.ndarray
-
-
-def _thumbnail(image: Image) -> Image:
-    """The reference as a worker receives it: a JPEG thumbnail of at most 320 px."""
-    text = encode_thumbnail(image)
-    assert text is not None
-    return decode_reference(text)
 
 
 def _run(frames: Sequence[Image], reference: Image | None) -> CheckResult:
