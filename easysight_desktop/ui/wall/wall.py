@@ -19,6 +19,7 @@ objectNames: ``liveWall``, ``wallLayoutCombo``, ``wallPrevPage``, ``wallNextPage
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import time
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPoint, QStandardPaths, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QScreen
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -564,46 +565,98 @@ class LiveWall(QWidget):
 
     @property
     def full_screen(self) -> bool:
-        return self._home is not None
+        return self._home is not None or (self.isWindow() and self.isFullScreen())
 
     def toggle_full_screen(self) -> None:
-        if self._home is None:
-            self.enter_full_screen()
-        else:
+        if self.full_screen:
             self.leave_full_screen()
+        else:
+            self.enter_full_screen()
 
     def enter_full_screen(self) -> None:
-        """The wall alone on a screen: the second monitor when there is one."""
+        """The wall alone, full screen, on a monitor other than the console's when there is one
+        (the operator keeps the console in view); on the console's own monitor otherwise."""
+        if self.full_screen:
+            return
         parent = self.parentWidget()
         home = parent.layout() if parent is not None else None
         if not isinstance(home, QVBoxLayout):
-            self.showFullScreen()  # a stand-alone wall (bench, tests)
+            self.showFullScreen()  # a stand-alone wall (bench, tests): on its own screen
+            self._label_full_button(self.tr("Leave full screen"))
             return
-        here = self.screen()
-        screens = QGuiApplication.screens()
-        target = next((s for s in screens if s is not here), here)
+        console = self.window().screen()
+        target = self._other_screen(console) or console
         self._home = home
         home.removeWidget(self)
-        self.setParent(None)
-        self.setWindowFlag(Qt.WindowType.Window, True)
+        self.setParent(None)  # a window of its own; the decoders keep running
         self.setWindowTitle(self.tr("EasySight — live wall"))
-        if target is not None:
-            self.setGeometry(target.geometry())
-        self.showFullScreen()
-        if target is not None and self.windowHandle() is not None:
-            self.windowHandle().setScreen(target)
-        self.full_button.setText(self.tr("Leave full screen"))
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.screenRemoved.connect(self._screen_removed)
+        self._cover(target)
+        self._label_full_button(self.tr("Leave full screen"))
 
     def leave_full_screen(self) -> None:
+        """Back into the console's tab (Esc, F11, the button, closing the full-screen window)."""
         home, self._home = self._home, None
+        self._label_full_button(self.tr("Full screen"))
         if home is None:
-            self.showNormal()
+            if self.isWindow():
+                self.showNormal()
             return
-        self.showNormal()
-        self.setWindowFlag(Qt.WindowType.Window, False)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.screenRemoved.disconnect(self._screen_removed)
+        self.hide()
+        self.setWindowState(Qt.WindowState.WindowNoState)
+        self.setParent(home.parentWidget())  # a child again: its own window is destroyed
         home.addWidget(self)
         self.show()
-        self.full_button.setText(self.tr("Full screen"))
+        self._refresh.setInterval(self.refresh_interval_ms())
+        console = self.window()
+        console.raise_()
+        console.activateWindow()
+
+    def _label_full_button(self, text: str) -> None:
+        """A new text on the button; F11 again, because a button's new text replaces its
+        shortcut (with the text's mnemonic: none here)."""
+        self.full_button.setText(text)
+        self.full_button.setShortcut(QKeySequence(Qt.Key.Key_F11))
+
+    def _other_screen(self, console: QScreen | None) -> QScreen | None:
+        return next((s for s in QGuiApplication.screens() if s is not console), None)
+
+    def _cover(self, screen: QScreen) -> None:
+        """Full screen on ``screen``: the window is put on that screen first, because the
+        platform (or the window manager) makes a window full screen where it stands."""
+        if self.isFullScreen():
+            self.showNormal()  # a full-screen window's geometry is not moved
+        self.setScreen(screen)
+        self.setGeometry(screen.geometry())
+        self.showFullScreen()
+        self._refresh.setInterval(self.refresh_interval_ms())  # that screen's frame rate
+
+    def _screen_removed(self, gone: QScreen) -> None:
+        """A monitor went away while the wall was full screen. Qt calls this before it moves
+        windows off that screen: the wall moves to a monitor other than the console's, or comes
+        home when none is left — it never ends up covering the console unasked."""
+        home = self._home
+        page = home.parentWidget() if home is not None else None
+        if page is None:
+            return
+        console = page.window().screen()
+        if console is gone:
+            console = QGuiApplication.primaryScreen()  # where Qt is about to move the console
+        handle = self.windowHandle()
+        here = handle.screen() if handle is not None else None
+        if here is not gone and here is not console:
+            return
+        target = self._other_screen(console)  # screens() no longer lists ``gone``
+        if target is None:
+            self.leave_full_screen()
+        else:
+            self._cover(target)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self._enlarged is not None:
@@ -631,7 +684,7 @@ class LiveWall(QWidget):
         return left
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.full_screen:  # closing the full-screen window brings the wall home
+        if self._home is not None:  # closing the full-screen window brings the wall home
             event.ignore()
             self.leave_full_screen()
             return
