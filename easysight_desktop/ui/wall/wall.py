@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QPushButton,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -53,6 +54,7 @@ from easysight_desktop.video.decoder import LinkState, TileDecoder, save_snapsho
 LINK_CHECK_S = 0.5  # how often tiles' link states are compared for linkChanged
 JOIN_TIMEOUT_S = 6.0  # stop(): longest wait for every decoder (one open or read time limit)
 NO_GROUP = -1
+AWAY_NAME = "wallAwayButton"  # in the wall's tab while the wall is full screen elsewhere
 
 
 def live_url(camera: CameraView, enlarged: bool) -> str:
@@ -595,6 +597,8 @@ class LiveWall(QWidget):
             app.screenRemoved.connect(self._screen_removed)
         self._cover(target)
         self._label_full_button(self.tr("Leave full screen"))
+        if target is not console:
+            home.addWidget(self._away_button(), 1, Qt.AlignmentFlag.AlignCenter)
 
     def leave_full_screen(self) -> None:
         """Back into the console's tab (Esc, F11, the button, closing the full-screen window)."""
@@ -608,6 +612,9 @@ class LiveWall(QWidget):
         if isinstance(app, QGuiApplication):
             with contextlib.suppress(RuntimeError, TypeError):
                 app.screenRemoved.disconnect(self._screen_removed)
+        for away in home.parentWidget().findChildren(QPushButton, AWAY_NAME):
+            home.removeWidget(away)
+            away.deleteLater()
         self.hide()
         self.setWindowState(Qt.WindowState.WindowNoState)
         self.setParent(home.parentWidget())  # a child again: its own window is destroyed
@@ -617,6 +624,18 @@ class LiveWall(QWidget):
         console = self.window()
         console.raise_()
         console.activateWindow()
+
+    def _away_button(self) -> QPushButton:
+        """What the wall's tab shows while the wall is on another monitor: where it is, and a
+        way back from the console (a click, or F11 there: the wall's own F11 lives in its
+        window)."""
+        away = QPushButton(
+            self.tr("The live wall is full screen on the other monitor.\nBring it back here (F11)")
+        )
+        away.setObjectName(AWAY_NAME)
+        away.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        away.clicked.connect(self.leave_full_screen)
+        return away
 
     def _label_full_button(self, text: str) -> None:
         """A new text on the button; F11 again, because a button's new text replaces its

@@ -22,6 +22,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[3]
 TWO = "1920x1080,1280x1024"
 RUN_TIMEOUT_S = 90
+AWAY = "The live wall is full screen on the other monitor.\nBring it back here (F11)"
 
 unplugging = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and platform.machine() == "x86_64"),
@@ -60,9 +61,10 @@ def assert_home(step: dict[str, Any], home: dict[str, Any]) -> None:
     assert step["wall_geometry"] == home["wall_geometry"]
     assert step["tile_size"] == home["tile_size"]
     assert step["button"] == "Full screen"
+    assert step["away_hint"] == []
 
 
-@pytest.mark.parametrize("leave", ["esc", "button", "close", "f11"])
+@pytest.mark.parametrize("leave", ["esc", "button", "close", "f11", "console-f11", "hint"])
 def test_with_two_screens_the_wall_covers_the_other_one_and_comes_home(
     tmp_path: Path, leave: str
 ) -> None:
@@ -73,6 +75,7 @@ def test_with_two_screens_the_wall_covers_the_other_one_and_comes_home(
     assert_covers_a_screen(full)
     assert full["wall_screen"] == "screen1" and full["console_screen"] == "screen0"
     assert full["decoders_alive"] == 1  # the same decoder went along, still playing
+    assert full["away_hint"] == [AWAY]  # the console's tab says where the wall went
     assert_home(steps["back"], home)
     assert steps["closed"]["waited"] and steps["closed"]["decoders_alive"] == 0
 
@@ -90,6 +93,7 @@ def test_with_one_screen_the_wall_covers_the_consoles_screen(tmp_path: Path) -> 
     assert list(steps["home"]["screens"]) == ["screen0"]
     assert_covers_a_screen(steps["full"])
     assert steps["full"]["wall_screen"] == "screen0"
+    assert steps["full"]["away_hint"] == []  # the wall covers the tab: nothing to say there
     assert_home(steps["back"], steps["home"])
 
 
@@ -111,6 +115,7 @@ def test_unplugging_the_walls_screen_moves_the_wall_to_a_free_one(tmp_path: Path
     assert list(unplugged["screens"]) == ["screen0", "screen2"]
     assert_covers_a_screen(unplugged)
     assert unplugged["wall_screen"] == "screen2" and unplugged["console_screen"] == "screen0"
+    assert unplugged["away_hint"] == [AWAY]
     assert_home(steps["back"], steps["home"])
 
 

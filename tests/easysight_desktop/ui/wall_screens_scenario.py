@@ -6,7 +6,8 @@ screens, when the QApplication is made, and pytest-qt's application already exis
 process. Usage::
 
     python -m tests.easysight_desktop.ui.wall_screens_scenario WORKDIR --screens 1920x1080,1280x1024
-        [--console-on 0] [--leave esc|button|close|f11] [--unplug wall|console]
+        [--console-on 0] [--leave esc|button|close|f11|console-f11|hint|none]
+        [--unplug wall|console]
 
 Steps: ``home`` (the wall live in its tab), ``full`` (after F11 on the window), ``unplugged``
 (with ``--unplug``: the wall's or the console's screen removed while full screen), ``back``
@@ -105,9 +106,16 @@ class Scenario:
             "wall_has_own_window": self.wall.windowHandle() is not None,
             "wall_visible": self.wall.isVisible(),
             "button": self.wall.full_button.text(),
+            "away_hint": [b.text() for b in self.away_buttons() if b.isVisible()],
             "decoders_alive": sum(d.alive for d in self.wall.decoders()),
             "tile_size": [self.wall.tiles[0].width(), self.wall.tiles[0].height()],
         }
+
+    def away_buttons(self) -> list[Any]:
+        """What the wall's tab shows while the wall is full screen elsewhere."""
+        from PySide6.QtWidgets import QPushButton
+
+        return self.page.findChildren(QPushButton, "wallAwayButton")
 
     def report(self, step: str, waited: bool) -> None:
         print(json.dumps(self.facts(step, waited)), flush=True)
@@ -147,6 +155,9 @@ class Scenario:
             self.report("unplugged", waited and await self.pictures_flow())
 
         if self.args.leave != "none":
+            if self.args.leave == "console-f11":  # the operator goes back to the console first
+                self.window.activateWindow()
+                await settle(self.window.isActiveWindow)
             self.leave(self.args.leave)
             waited = await settle(lambda: self.wall.parentWidget() is self.page)
             self.report("back", waited and await self.pictures_flow())
@@ -171,6 +182,10 @@ class Scenario:
             QTest.keyClick(handle, Qt.Key.Key_Escape)  # to whichever widget has the focus
         elif how == "f11":
             QTest.keyClick(handle, Qt.Key.Key_F11)
+        elif how == "console-f11":
+            QTest.keyClick(self.window.windowHandle(), Qt.Key.Key_F11)
+        elif how == "hint":
+            self.away_buttons()[0].click()
         elif how == "button":
             self.wall.full_button.click()
         elif how == "close":
@@ -182,7 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("workdir")
     parser.add_argument("--screens", default="1920x1080,1280x1024")
     parser.add_argument("--console-on", type=int, default=0)
-    parser.add_argument("--leave", choices=["esc", "button", "close", "f11", "none"], default="esc")
+    parser.add_argument(
+        "--leave",
+        choices=["esc", "button", "close", "f11", "console-f11", "hint", "none"],
+        default="esc",
+    )
     parser.add_argument("--unplug", choices=["wall", "console"])
     args = parser.parse_args(argv)
     sizes = [tuple(int(v) for v in size.split("x")) for size in args.screens.split(",")]
