@@ -210,6 +210,8 @@ class Worker:
         except MalformedMessage as exc:
             await self.deliveries.dead_letter(message, str(exc))
             return
+        # A republished copy waits for the ack of the delivery it replaces (see Deliveries).
+        await self.deliveries.replaced(task)
         if task.message_id in self._finished:
             await self.deliveries.ack(message)  # done and confirmed before a reconnect
             return
@@ -227,10 +229,10 @@ class Worker:
             await self.deliveries.dead_letter(message, reason)
             return
         if message.redelivered:
-            await self.deliveries.requeue_counted(message, task.kind, count)
+            await self.deliveries.requeue_counted(message, task, count)
             return
         if self.mode != "running":
-            await self.deliveries.hand_back(message, task.kind)
+            await self.deliveries.hand_back(message, task)
             return
         if task.task_id in self._cancelled:
             await self._publish_result(self._unrun(task, "cancelled", "cancelled", "cancelled"))
@@ -245,13 +247,14 @@ class Worker:
         self.active[task.task_id] = running
         try:
             # Wait for the "started" confirm before running: it also proves that earlier acks
-            # (e.g. of a counted redelivery) reached the broker before a crashing task can
-            # take the process down with unsent frames.
+            # on this channel (e.g. of the delivery a counted copy replaces, which _handle
+            # waited for) reached the broker before a crashing task can take the process down
+            # with unsent frames.
             await self._publish_result(self.executor.started(running))
             timeout = min(task.deadline_s, self.settings.task_timeout)
             result = await self.executor.run(running, timeout)
             if running.cancel_reason == "shutdown":
-                await self.deliveries.hand_back(message, task.kind)
+                await self.deliveries.hand_back(message, task)
                 return
             if result.status == "succeeded":
                 self.completed += 1
