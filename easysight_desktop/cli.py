@@ -82,9 +82,11 @@ def _logging(settings: Settings) -> None:
 
 
 async def _headless(settings: Settings) -> int:
-    """The always-on recorder/scheduler of a site: the control plane, no window."""
+    """The always-on recorder/scheduler of a site: the control plane, no window, and the camera
+    presence probe (its state changes are logged; an outage raises a device_offline alarm)."""
     from easysight_desktop.control.db.database import DatabaseUnavailable
     from easysight_desktop.control.plane import ControlPlane
+    from easysight_desktop.control.presence import PresenceService
 
     plane = ControlPlane(settings)
     stop = asyncio.Event()
@@ -97,13 +99,21 @@ async def _headless(settings: Settings) -> int:
         log.error("%s", exc)
         await plane.close()
         return 1
+    presence = PresenceService(
+        plane,
+        probe_every_s=settings.camera_probe_interval,
+        alarm_after_s=settings.camera_offline_alarm_after,
+    )
+    presence.start()
     log.info(
-        "headless console: recording from %s into %s",
+        "headless console: recording from %s into %s; cameras probed every %g s",
         settings.safe_rabbitmq_url,
         plane.db.safe_url,
+        settings.camera_probe_interval,
     )
     await stop.wait()
     log.info("stopping")
+    await presence.close()
     await plane.close()
     return 0
 

@@ -1,8 +1,9 @@
 """``make demo``: camera simulator + one worker + the console, on the local RabbitMQ.
 
 With a display, the console's window opens with the simulator's cameras registered (group
-"Simulator") and one diagnosis per camera submitted. Without one (a server, CI), the same control
-plane runs headless and prints each camera's result as it lands.
+"Simulator"), on the live wall at a first start, and one diagnosis per camera submitted. Without
+one (a server, CI), the same control plane runs headless and prints each camera's result as it
+lands.
 """
 
 from __future__ import annotations
@@ -83,6 +84,18 @@ async def show(plane: ControlPlane, task: TaskView) -> None:
         print(line, flush=True)
 
 
+def show_on_wall_at_first_start(group: str) -> None:
+    """The window's wall shows the group unless the operator's own wall was saved (a first
+    start; later ``make demo`` runs keep what the operator left)."""
+    from PySide6.QtWidgets import QApplication
+
+    from easysight_desktop.ui.main_window import MainWindow
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.show_group_at_first_start(group)
+
+
 def has_display() -> bool:
     if os.environ.get("QT_QPA_PLATFORM") in ("offscreen", "minimal"):
         return False
@@ -101,6 +114,7 @@ def main() -> int:
         from easysight_desktop.app import run_window
 
         async def on_started(plane: ControlPlane) -> None:
+            show_on_wall_at_first_start(GROUP)
             await register_and_diagnose(plane, stack)
 
         return run_window(settings, on_started=on_started)

@@ -88,6 +88,10 @@ class Settings(BaseModel):
     )
     monitor_interval: float = Field(default=5.0, gt=0, le=600)
     offline_after_missed: int = Field(default=3, ge=1, le=100)
+    # Cameras not on a live wall are probed (TCP connect) this often; one offline this long
+    # raises a device_offline alarm.
+    camera_probe_interval: float = Field(default=30.0, ge=1, le=3600)
+    camera_offline_alarm_after: float = Field(default=10.0, ge=0, le=3600)
     operator: str = Field(default_factory=lambda: _login_name(), min_length=1)
     # The language of check titles and findings in the console: "auto" follows the system locale.
     language: str = Field(default="auto", pattern=r"^(auto|en|zh)$")

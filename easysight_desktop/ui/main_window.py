@@ -8,7 +8,10 @@ It never touches the database or the broker itself. Panes are attributes (``came
 dock has an objectName (``camerasDock``, ``resultsDock``, ``workersDock``, ``queuesDock``,
 ``alarmsDock``, ``chartDock``), so tests and the layout store can find them. The centre is a
 tab widget (``centralTabs``): the live wall (``wall``, the screen of the day) and the tasks.
-The wall's layout and cameras are saved with the window's layout and come back at the next start.
+The wall's layout and cameras are saved with the window's layout and come back at the next start;
+on a first start :meth:`MainWindow.show_group_at_first_start` can fill it with a group instead.
+Camera links and ``device_offline`` alarms come from the control plane's presence service
+(``presence``, the same one ``--headless`` runs), fed by the wall's tiles.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from easysight_desktop.control.events import (
     DatabaseStateChanged,
     Event,
 )
-from easysight_desktop.control.views import TaskView
+from easysight_desktop.control.views import CameraView, TaskView
 from easysight_desktop.ui import formatting as fmt
 from easysight_desktop.ui.asyncslot import AsyncRunner, describe
 from easysight_desktop.ui.dialogs.new_task_dialog import NewTaskDialog
@@ -43,6 +46,7 @@ from easysight_desktop.ui.panes.tasks import TasksPane
 from easysight_desktop.ui.panes.workers import WorkersPane
 from easysight_desktop.ui.status_bar import StatusBar
 from easysight_desktop.ui.wall import LiveWall
+from easysight_desktop.ui.wall.layouts import LAYOUTS
 from easysight_desktop.ui.wall.presence import CameraPresence
 
 if TYPE_CHECKING:
@@ -55,6 +59,12 @@ DOCKS = Qt.DockWidgetArea
 WIDE_WINDOW = 1600  # narrower: the chart joins the bottom tabs instead of sitting beside them
 WALL_TAB, TASKS_TAB = 0, 1
 ALARM_COUNTS_DELAY_MS = 300  # alarm changes come in bursts: the wall's badges are read once
+GROUP_LAYOUTS = ("1", "4", "9", "16")  # a group shown on the wall gets the first that holds it
+
+
+def fitting_layout(count: int) -> str:
+    """The smallest square layout that holds ``count`` cameras (16 tiles from 10 on)."""
+    return next((n for n in GROUP_LAYOUTS if LAYOUTS[n].size >= count), GROUP_LAYOUTS[-1])
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +82,9 @@ class MainWindow(QMainWindow):
         self._new_task_dialog: NewTaskDialog | None = None
         self._started = False  # start() has read the first picture
         self._database_ok: bool | None = None
+        self._wall_saved = False  # the operator's wall came back from the settings
+        self._first_group: str | None = None  # shown on the wall until the operator arranges it
+        self._first_group_placed: list[int | None] = []
         operator = getattr(plane, "actor", "")
         title = self.tr("EasySight — operator console")
         self.setWindowTitle(f"{title} — {operator}" if operator else title)
@@ -93,7 +106,16 @@ class MainWindow(QMainWindow):
         self.alarms = AlarmsPane(plane, self.status, self)
         self.chart = HealthChart(self)
         self.wall = LiveWall()
-        self.presence = CameraPresence(self)
+        settings = getattr(plane, "settings", None)  # the widget tests' fake plane has none
+        timing = (
+            {}
+            if settings is None
+            else {
+                "probe_every_s": settings.camera_probe_interval,
+                "alarm_after_s": settings.camera_offline_alarm_after,
+            }
+        )
+        self.presence = CameraPresence(plane, self, **timing)
         self._runner = AsyncRunner(self, self.status.error)
         self._alarm_counts_timer = QTimer(self)
         self._alarm_counts_timer.setSingleShot(True)
@@ -250,6 +272,10 @@ class MainWindow(QMainWindow):
             state = None
         if isinstance(state, dict):
             self.wall.restore_state(state)
+            cameras = state.get("cameras")
+            self._wall_saved = isinstance(cameras, list) and any(
+                isinstance(i, int) for i in cameras
+            )
         tab = self._settings.value("window/tab")
         if tab is not None and str(tab).isdigit() and int(tab) < self.central_tabs.count():
             self.central_tabs.setCurrentIndex(int(tab))
@@ -259,6 +285,42 @@ class MainWindow(QMainWindow):
 
     def show_wall(self) -> None:
         self.central_tabs.setCurrentIndex(WALL_TAB)
+
+    # --- a group on the wall -----------------------------------------------------------------
+
+    def group_members(self, name: str) -> list[CameraView]:
+        return [c for c in self.cameras.cameras if c.enabled and c.group_name == name]
+
+    def show_group(self, name: str) -> bool:
+        """The group's enabled cameras on the wall, in a layout that holds them; False if the
+        registry as read so far has none."""
+        members = self.group_members(name)
+        if not members:
+            return False
+        self.wall.set_layout(fitting_layout(len(members)))
+        self.wall.show_cameras(members)
+        return True
+
+    def show_group_at_first_start(self, name: str) -> None:
+        """When the operator has no wall of their own yet (nothing saved), the wall shows this
+        group, and follows it as its cameras are registered, until the operator arranges the
+        wall differently (``make demo`` fills the wall with the simulator's cameras)."""
+        if self._wall_saved or any(self.wall.assigned()):
+            return
+        self._first_group, self._first_group_placed = name, []
+        self._follow_first_group()
+
+    def _follow_first_group(self) -> None:
+        name = self._first_group
+        if name is None:
+            return
+        on_wall = [c.id if c else None for c in self.wall.assigned()]
+        if on_wall != self._first_group_placed:
+            self._first_group = None  # the operator changed the wall: it is theirs now
+            return
+        members = [c.id for c in self.group_members(name)]
+        if members and members != on_wall and self.show_group(name):
+            self._first_group_placed = list(members)
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -280,11 +342,10 @@ class MainWindow(QMainWindow):
         self.wall.info.connect(self.status.info)
         self.wall.error.connect(self.status.error)
         self.presence.stateChanged.connect(self.cameras.set_link_state)
-        self.presence.wentOffline.connect(self._camera_offline)
 
     def _registry_loaded(self) -> None:
         self.wall.set_registry(self.cameras.cameras)
-        self.presence.set_cameras(self.cameras.cameras)
+        self._follow_first_group()
         self.presence.set_on_wall(self.wall.camera_ids_on_wall())
 
     def diagnose_now(self, camera_id: int) -> None:
@@ -295,12 +356,6 @@ class MainWindow(QMainWindow):
             self.plane.create_tasks("diagnosis", {}, camera_ids=[camera_id], priority=8),
             what=self.tr("Diagnose “{0}”").format(name),
             done=lambda tasks: self._tasks_created(tasks, True),
-        )
-
-    def _camera_offline(self, camera_id: int, reason: str) -> None:
-        self._runner.run(
-            self.plane.raise_device_offline(camera_id, reason),
-            what=self.tr("Raise the offline alarm"),
         )
 
     def _read_alarm_counts(self) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QDropEvent
 
 from easysight_desktop.control.events import AlarmsChanged, CamerasChanged
-from easysight_desktop.ui.main_window import MainWindow
+from easysight_desktop.ui.main_window import MainWindow, fitting_layout
 from easysight_desktop.ui.panes.cameras import KIND_ROLE
 from easysight_desktop.ui.wall.presence import THREAD_PREFIX as PROBE_PREFIX
 from tests.easysight_desktop.ui.conftest import until
@@ -122,7 +122,7 @@ async def test_a_dead_camera_is_offline_in_the_tree_and_raises_one_alarm(site: F
         await until(lambda: "stream error" in tree_text(window, 3), 5, "the error mark")
         assert window.presence.state(3) == "error"
         window.presence.alarm_after_s = 0.0
-        window.presence._check_alarms()
+        await window.presence.service.check_alarms()
         assert not [c for c in site.calls if c[0] == "raise_device_offline" and c[1] == 3]
         # the cameras not on the wall are probed (first round 2 s after start)
         await until(lambda: window.presence.state(4) == "online", 5, "the probe")
@@ -201,3 +201,45 @@ async def test_tiles_follow_diagnosis_status_alarms_and_registry_changes(site: F
         assert window.wall.tiles[0].camera.id == 1 and window.wall.tiles[2].camera.id == 3
     finally:
         await closed(window)
+
+
+def test_a_group_gets_the_smallest_square_layout_that_holds_it() -> None:
+    assert [fitting_layout(n) for n in (1, 2, 4, 5, 9, 10, 16, 40)] == [
+        "1", "4", "4", "9", "9", "16", "16", "16",
+    ]  # fmt: skip
+
+
+async def test_a_first_start_shows_the_group_until_the_operator_arranges_the_wall(
+    site: FakePlane, sim: SimulatorServer, tmp_path: Path
+) -> None:
+    path = str(tmp_path / "console.ini")
+    window = await opened(site, QSettings(path, QSettings.Format.IniFormat))
+    try:
+        wall = window.wall
+        window.show_group_at_first_start(SITE.name)
+        assert wall.layout_name == "9"
+        assert [c.id for c in wall.assigned() if c] == [1, 2, 3, 4, 5, 6]
+        # the demo registers more cameras of the group: the wall follows them
+        site.cameras_ += [
+            make_camera(20 + n, f"More {n}", SITE, url=sim.stream_url(SPECS[n].id))
+            for n in range(5)
+        ]
+        site.events.emit(CamerasChanged())
+        await until(lambda: len(wall.assigned()) == 11, 5, "the grown group on the wall")
+        assert wall.layout_name == "16"
+        # the operator arranges the wall: it is theirs from then on
+        wall.show_cameras([site.cameras_[3]])
+        site.cameras_.append(make_camera(30, "Late", SITE, url=sim.stream_url(SPECS[0].id)))
+        site.events.emit(CamerasChanged())
+        await until(lambda: window.cameras.camera(30) is not None, 5, "the registry")
+        assert [c.id for c in wall.assigned() if c] == [4]
+    finally:
+        await closed(window)
+
+    again = await opened(site, QSettings(path, QSettings.Format.IniFormat))
+    try:
+        again.show_group_at_first_start(SITE.name)  # not a first start: the saved wall wins
+        assert [c.id if c else None for c in again.wall.assigned()] == [4]
+        assert again.wall.layout_name == "16"
+    finally:
+        await closed(again)
