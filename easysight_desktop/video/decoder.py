@@ -19,13 +19,13 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from easysight_desktop.video.link import LinkState, LinkStatus, TileFrame
 from easysight_desktop.video.reach import Failure, probe
 from easysight_desktop.video.source import SourceKind, declared_fps, open_capture, parse_source
 
@@ -43,39 +43,24 @@ FPS_WINDOW_S = 2.0
 DECODER_NICE = 10
 
 
-class LinkState(StrEnum):
-    CONNECTING = "connecting"  # first open, or a new URL
-    LIVE = "live"  # frames are arriving
-    LOST = "lost"  # the stream failed; waiting to reconnect
-    STOPPED = "stopped"
-
-
-@dataclass(frozen=True, slots=True)
-class TileFrame:
-    """A frame ready to paint: ``pixels`` is H×W×4 BGRA, never modified after it is made."""
-
-    pixels: np.ndarray
-    seq: int  # 1, 2, … per decoder; a new number means a new picture
-    captured_at: float  # time.time() when it was decoded
-
-
-@dataclass(frozen=True, slots=True)
-class LinkStatus:
-    state: LinkState
-    reason: str  # why it is lost (empty when live)
-    last_frame_at: float | None  # time.time() of the newest frame, None if none yet
-    fps: float  # frames decoded per second, measured over the last two seconds
-    url: str  # the URL the decoder is playing (or trying)
-    retry_in_s: float = 0.0  # when LOST: the pause before the next attempt
-    misconfigured: bool = False  # when LOST: a wrong address or path rather than a camera down
-
-
 class TileDecoder:
     """Decode ``url`` on a thread of its own; ``start()``, read ``latest()``/``status()``,
     ``stop()`` then ``join()`` (or ``close()`` for both)."""
 
-    def __init__(self, url: str, *, name: str = "", open_timeout_s: float = OPEN_TIMEOUT_S):
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str = "",
+        open_timeout_s: float = OPEN_TIMEOUT_S,
+        on_frame: Callable[[TileFrame, str], None] | None = None,
+        max_pixels: int | None = None,
+    ):
+        """``on_frame(frame, url)`` runs on the decoder thread for each new frame (a decoder
+        process copies it to shared memory); ``max_pixels`` caps the scaled frame's size."""
         self._url = url
+        self._on_frame = on_frame
+        self._max_pixels = max_pixels
         self._open_timeout_s = open_timeout_s
         self._size = (320, 180)
         self._lock = threading.Lock()
@@ -198,8 +183,8 @@ class TileDecoder:
         capture = open_capture(source, self._open_timeout_s)
         try:
             if not capture.isOpened():
-                why = "the stream did not open (wrong path, codec or credentials?)"
-                return Failure(why, misconfigured=True)
+                reason = "the stream did not open (wrong path, codec or credentials?)"
+                return Failure(reason, misconfigured=True)
             interval = 1.0 / declared_fps(capture) if source.kind is SourceKind.FILE else 0.0
             next_at = time.monotonic()
             flowed = False
@@ -223,6 +208,8 @@ class TileDecoder:
         height, width = image.shape[:2]
         box_w, box_h = self._size
         scale = min(box_w / width, box_h / height)
+        if self._max_pixels is not None and width * height * scale * scale > self._max_pixels:
+            scale = (self._max_pixels / (width * height)) ** 0.5 * 0.999
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         if size != (width, height):
             # Bilinear: INTER_AREA looks a little finer but was measured here at 5 ms for a 720p
@@ -247,6 +234,9 @@ class TileDecoder:
             self._state, self._reason, self._retry_in = LinkState.LIVE, "", 0.0
             self._misconfigured = False
             self.decoded += 1
+            frame = self._frame
+        if self._on_frame is not None:
+            self._on_frame(frame, url)
 
     def _set(self, state: LinkState, failure: Failure, retry_in: float = 0.0) -> None:
         with self._lock:

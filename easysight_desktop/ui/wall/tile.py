@@ -39,7 +39,8 @@ from easysight_desktop.ui.status_colors import (
 )
 from easysight_desktop.ui.status_words import status_word
 from easysight_desktop.ui.wall.mime import DraggedCameras, decode
-from easysight_desktop.video.decoder import LinkState, LinkStatus, TileDecoder, TileFrame
+from easysight_desktop.video.link import LinkState, LinkStatus, TileFrame
+from easysight_desktop.video.pool import RemoteDecoder
 
 STALE_S = 2.0  # a "live" stream without a new frame for this long is shown as lost
 STATUS_EVERY_S = 0.25  # how often the overlay's figures (fps, state) are read again
@@ -67,7 +68,7 @@ class WallTile(QWidget):
         self.setObjectName(f"wallTile{index}")
         self.index = index
         self.camera: CameraView | None = None
-        self.decoder: TileDecoder | None = None
+        self.decoder: RemoteDecoder | None = None
         self.selected = False
         self.enlarged = False  # shown alone, playing the main stream
         self.alarm_count = 0
@@ -86,7 +87,9 @@ class WallTile(QWidget):
 
     # --- camera and decoder ------------------------------------------------------------------
 
-    def attach(self, camera: CameraView | None, decoder: TileDecoder | None) -> TileDecoder | None:
+    def attach(
+        self, camera: CameraView | None, decoder: RemoteDecoder | None
+    ) -> RemoteDecoder | None:
         """Show ``camera`` played by ``decoder`` (started by the caller); returns the previous
         decoder, already asked to stop, for the caller to join later."""
         old, self.decoder, self.camera = self.decoder, decoder, camera

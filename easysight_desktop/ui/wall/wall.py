@@ -6,11 +6,14 @@ Use::
     wall.show_cameras(cameras)       # CameraView list: fills the tiles, pages if there are more
     wall.set_layout("16")            # "1", "4", "9", "16", "1+5", "1+7"
     ...
-    wall.stop()                      # stops and joins every decoder thread (closeEvent does too)
+    wall.stop()                      # stops every decoder and its processes (closeEvent does too)
 
-Each tile on the current page has its own :class:`TileDecoder` thread playing the camera's
-substream (its main stream when the tile is enlarged). One timer at the screen's refresh rate
-hands each visible tile its decoder's newest frame; nothing here ever waits for a decoder.
+Each tile on the current page has its own decoder thread playing the camera's substream (its
+main stream when the tile is enlarged); the threads run in the wall's decoder processes
+(:class:`~easysight_desktop.video.pool.DecoderPool`), so decoding never competes with the GUI
+for the interpreter and a crashing stream cannot take the console down. One timer at the
+screen's refresh rate hands each visible tile its decoder's newest frame from shared memory;
+nothing here ever waits for a decoder.
 objectNames: ``liveWall``, ``wallLayoutCombo``, ``wallPrevPage``, ``wallNextPage``,
 ``wallPageLabel``, ``wallTourCheck``, ``wallTourSeconds``, ``wallFullScreenButton``,
 ``wallTile<n>``; context-menu actions ``wallEnlargeAction``, ``wallSnapshotAction``,
@@ -19,6 +22,7 @@ objectNames: ``liveWall``, ``wallLayoutCombo``, ``wallPrevPage``, ``wallNextPage
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
 import re
@@ -49,7 +53,8 @@ from easysight_desktop.ui.asyncslot import AsyncRunner
 from easysight_desktop.ui.wall.layouts import DEFAULT_LAYOUT, LAYOUTS, WallLayout
 from easysight_desktop.ui.wall.mime import DraggedCameras
 from easysight_desktop.ui.wall.tile import STALE_S, WallTile
-from easysight_desktop.video.decoder import LinkState, TileDecoder, save_snapshot
+from easysight_desktop.video.link import LinkState
+from easysight_desktop.video.pool import DecoderPool, RemoteDecoder
 
 LINK_CHECK_S = 0.5  # how often tiles' link states are compared for linkChanged
 JOIN_TIMEOUT_S = 6.0  # stop(): longest wait for every decoder (one open or read time limit)
@@ -79,7 +84,8 @@ class LiveWall(QWidget):
         self._enlarged: int | None = None
         self._registry: dict[int, CameraView] = {}
         self._pending: dict[str, Any] | None = None  # a saved state waiting for the registry
-        self._retired: list[TileDecoder] = []  # stopped decoders not yet joined
+        self._pool = DecoderPool()  # its processes start with the first tile
+        self._retired: list[RemoteDecoder] = []  # stopped decoders not yet ended
         self._links: dict[int, str] = {}  # camera id -> link state last announced
         self._alarm_counts: dict[int, int] = {}
         self._link_checked = 0.0
@@ -202,9 +208,17 @@ class LiveWall(QWidget):
     def assigned(self) -> list[CameraView | None]:
         return list(self._assigned)
 
-    def decoders(self) -> list[TileDecoder]:
-        """Decoders of the tiles on the page (one thread each)."""
+    def decoders(self) -> list[RemoteDecoder]:
+        """Decoders of the tiles on the page (one thread each, in a decoder process)."""
         return [t.decoder for t in self.tiles if t.decoder is not None]
+
+    def decoder_processes(self) -> list[int]:
+        """Process ids of the running decoder processes (none once stopped)."""
+        return self._pool.pids
+
+    def running_decoders(self) -> int:
+        """Decoder threads running in the decoder processes, those being stopped included."""
+        return self._pool.running
 
     def camera_ids_on_wall(self) -> set[int]:
         """Cameras with a running tile (their link state comes from the tile)."""
@@ -369,8 +383,8 @@ class LiveWall(QWidget):
         self._place_tiles()
         self._show_page(kept)
 
-    def _detach_all(self) -> dict[int, TileDecoder]:
-        kept: dict[int, TileDecoder] = {}
+    def _detach_all(self) -> dict[int, RemoteDecoder]:
+        kept: dict[int, RemoteDecoder] = {}
         for tile in self.tiles:
             camera = tile.camera
             decoder = tile.decoder
@@ -382,11 +396,11 @@ class LiveWall(QWidget):
                 self._retire(decoder)
         return kept
 
-    def _show_page(self, kept: dict[int, TileDecoder] | None = None) -> None:
+    def _show_page(self, kept: dict[int, RemoteDecoder] | None = None) -> None:
         """Give each tile of the page its camera; reuse running decoders where possible."""
         if self._stopped:
             return
-        pool = kept if kept is not None else self._detach_all()
+        running = kept if kept is not None else self._detach_all()
         first = self._page * self._layout.size
         for index, tile in enumerate(self.tiles):
             slot = first + index
@@ -394,21 +408,21 @@ class LiveWall(QWidget):
             decoder = None
             if camera is not None:
                 url = live_url(camera, index == self._enlarged)
-                decoder = pool.pop(camera.id, None)
+                decoder = running.pop(camera.id, None)
                 if decoder is not None:
                     decoder.set_url(url)
                 else:
-                    decoder = TileDecoder(url, name=f"{camera.id}").start()
+                    decoder = self._pool.decoder(url, name=f"{camera.id}").start()
             tile.attach(camera, decoder)
             tile.set_alarm_count(self._alarm_counts.get(camera.id, 0) if camera else 0)
-        for decoder in pool.values():
+        for decoder in running.values():
             self._retire(decoder)
         self._links = {k: v for k, v in self._links.items() if k in self.camera_ids_on_wall()}
         self._place_tiles()
         self._update_pages()
         self.assignmentChanged.emit()
 
-    def _retire(self, decoder: TileDecoder) -> None:
+    def _retire(self, decoder: RemoteDecoder) -> None:
         decoder.stop()
         self._retired = [d for d in self._retired if d.alive]
         self._retired.append(decoder)
@@ -543,19 +557,18 @@ class LiveWall(QWidget):
         menu.popup(at)
 
     def snapshot(self, index: int) -> None:
-        """Save the tile's newest full-size frame to the snapshot folder (off the GUI thread)."""
+        """Save the tile's newest full-size frame to the snapshot folder; the decoder process
+        writes it (the GUI never holds full-size frames)."""
         tile = self.tiles[index]
-        frame = tile.decoder.snapshot() if tile.decoder is not None else None
-        if tile.camera is None or frame is None:
+        decoder = tile.decoder
+        if tile.camera is None or decoder is None or not tile.shows_live_picture:
             self.error.emit(self.tr("No picture to save: the camera is not live"))
             return
         safe = re.sub(r"[^\w.-]+", "_", tile.camera.name).strip("_") or "camera"
         path = self.snapshot_dir / f"{safe}-{datetime.now():%Y%m%d-%H%M%S}.jpg"
 
         async def write() -> Path:
-            import asyncio
-
-            return await asyncio.to_thread(save_snapshot, frame, path)
+            return await asyncio.wrap_future(decoder.snapshot_to(path))
 
         self._runner.run(
             write(),
@@ -612,7 +625,8 @@ class LiveWall(QWidget):
         if isinstance(app, QGuiApplication):
             with contextlib.suppress(RuntimeError, TypeError):
                 app.screenRemoved.disconnect(self._screen_removed)
-        for away in home.parentWidget().findChildren(QPushButton, AWAY_NAME):
+        tab = home.parentWidget()
+        for away in tab.findChildren(QPushButton, AWAY_NAME) if tab is not None else []:
             home.removeWidget(away)
             away.deleteLater()
         self.hide()
@@ -687,8 +701,9 @@ class LiveWall(QWidget):
 
     # --- stopping ----------------------------------------------------------------------------
 
-    def stop(self, timeout: float = JOIN_TIMEOUT_S) -> list[TileDecoder]:
-        """Stop every decoder and wait for their threads; returns any still running."""
+    def stop(self, timeout: float = JOIN_TIMEOUT_S) -> list[RemoteDecoder]:
+        """Stop every decoder, wait for their threads, then end the decoder processes; returns
+        the decoders that had not stopped in time (their process was then killed)."""
         self._stopped = True
         self._refresh.stop()
         self._tour.stop()
@@ -699,7 +714,8 @@ class LiveWall(QWidget):
             decoder.stop()
         deadline = time.monotonic() + timeout
         left = [d for d in decoders if not d.join(max(0.0, deadline - time.monotonic()))]
-        self._retired = left
+        self._pool.shutdown(max(1.0, deadline - time.monotonic()))
+        self._retired = []
         return left
 
     def closeEvent(self, event: QCloseEvent) -> None:

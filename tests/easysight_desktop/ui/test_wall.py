@@ -6,16 +6,18 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
+import cv2
 import pytest
 from PySide6.QtCore import Qt
 
 from easysight_desktop.ui.wall import LiveWall
 from easysight_desktop.ui.wall.layouts import LAYOUTS
 from easysight_desktop.ui.wall.tile import WallTile
-from easysight_desktop.video.decoder import LinkState
+from easysight_desktop.video.link import LinkState
 from tests.easysight_desktop.ui.conftest import until
-from tests.easysight_desktop.ui.wall_support import MAIN, SPECS, decoder_threads, site_cameras
+from tests.easysight_desktop.ui.wall_support import MAIN, SPECS, all_stopped, site_cameras
 from worker_node.simulator import start_simulator
 from worker_node.simulator.server import SimulatorServer
 
@@ -33,7 +35,7 @@ def wall(qtbot) -> Iterator[LiveWall]:  # type: ignore[no-untyped-def]
     wall.show()
     yield wall
     assert wall.stop() == []
-    assert decoder_threads() == []
+    assert all_stopped(wall)
     wall.close()
     wall.deleteLater()
 
@@ -61,7 +63,7 @@ async def test_cameras_page_and_tour_through_the_tiles(wall: LiveWall, sim) -> N
     assert wall.page_count == 2 and wall.page_label.text() == "Page 1/2"
     assert [t.camera.id for t in wall.tiles if t.camera] == [1, 2, 3, 4]
     await until(lambda: all(live(t) for t in wall.tiles), 10, "four live tiles")
-    assert len(decoder_threads()) == 4
+    assert wall.running_decoders() == 4 and len(wall.decoder_processes()) == 2
     wall.tour_check.setChecked(True)
     assert wall._tour.isActive() and wall._tour.interval() == 20_000
     wall._tour.timeout.emit()  # the tour's next turn, without waiting 20 s
@@ -69,7 +71,7 @@ async def test_cameras_page_and_tour_through_the_tiles(wall: LiveWall, sim) -> N
         5, 6, None, None,
     ]  # fmt: skip
     await until(lambda: live(wall.tiles[0]) and live(wall.tiles[1]), 10, "the second page")
-    await until(lambda: len(decoder_threads()) == 2, 5, "the first page's decoders to end")
+    await until(lambda: wall.running_decoders() == 2, 5, "the first page's decoders to end")
     wall.set_layout("1+7")  # eight tiles: one page again, the tour stops
     assert wall.page_count == 1 and wall.page == 0 and not wall._tour.isActive()
     assert [t.camera.id for t in wall.tiles if t.camera] == [1, 2, 3, 4, 5, 6]
@@ -112,7 +114,22 @@ async def test_a_stream_that_dies_is_shown_lost_within_3_s_and_recovers_by_itsel
         server.stop()
 
 
-async def test_an_enlarged_tile_plays_the_main_stream_and_goes_back(wall, qtbot, sim) -> None:  # type: ignore[no-untyped-def]
+def plays(tile: WallTile, url: str) -> bool:
+    status = tile.status
+    return live(tile) and status is not None and status.url == url and status.state == "live"
+
+
+def picture_size(tile: WallTile, folder: Path) -> tuple[int, int]:
+    """Width and height of the stream the tile plays, from a full-size snapshot."""
+    assert tile.decoder is not None
+    saved = tile.decoder.snapshot_to(folder / f"{time.monotonic_ns()}.png").result(5)
+    height, width = cv2.imread(str(saved)).shape[:2]
+    return width, height
+
+
+async def test_an_enlarged_tile_plays_the_main_stream_and_goes_back(
+    wall, qtbot, sim, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     wall.show_cameras(site_cameras(sim)[:4])
     gate = wall.tiles[0]
     assert gate.decoder.url == sim.stream_url("c0")  # the substream on the wall
@@ -121,14 +138,13 @@ async def test_an_enlarged_tile_plays_the_main_stream_and_goes_back(wall, qtbot,
     assert wall.enlarged == 0 and gate.decoder.url == sim.stream_url("main")
     assert not wall.tiles[1].isVisible()
     await until(lambda: gate.width() > 1000, 2, "the tile to fill the wall")
-    await until(lambda: gate.decoder.snapshot() is not None, 10, "the main stream")
-    assert gate.decoder.snapshot().shape == (360, 640, 3)
-    await until(lambda: live(gate), 10, "the main stream painted")
+    await until(lambda: plays(gate, sim.stream_url("main")), 10, "the main stream painted")
+    assert picture_size(gate, tmp_path) == (640, 360)
     qtbot.mouseDClick(gate, Qt.MouseButton.LeftButton)
     assert wall.enlarged is None and gate.decoder.url == sim.stream_url("c0")
     assert wall.tiles[1].isVisible()
-    await until(lambda: gate.decoder.snapshot() is not None, 10, "the substream again")
-    assert gate.decoder.snapshot().shape == (180, 320, 3)
+    await until(lambda: plays(gate, sim.stream_url("c0")), 10, "the substream painted")
+    assert picture_size(gate, tmp_path) == (320, 180)
     wall.enlarge(1)  # from the menu; Esc returns
     qtbot.keyClick(wall.tiles[1], Qt.Key.Key_Escape)
     assert wall.enlarged is None and wall.tiles[0].isVisible()

@@ -23,7 +23,7 @@ from tests.easysight_desktop.ui.wall_support import (
     MAIN,
     SITE,
     SPECS,
-    decoder_threads,
+    all_stopped,
     site_cameras,
 )
 from worker_node.simulator import start_simulator
@@ -59,7 +59,7 @@ async def opened(plane: FakePlane, settings: QSettings | None = None) -> MainWin
 async def closed(window: MainWindow) -> None:
     window.close()
     window.deleteLater()
-    assert decoder_threads() == []  # close() has joined them all
+    assert all_stopped(window.wall)  # close() has stopped every decoder and their processes
 
 
 async def test_dragging_a_group_from_the_tree_fills_the_wall(site: FakePlane) -> None:
@@ -146,7 +146,7 @@ async def test_the_wall_comes_back_as_it_was_after_a_restart(
         chosen = [site.cameras_[n] for n in (3, 0, 5)]
         window.wall.show_cameras(chosen)
         window.wall.tour_check.setChecked(True)
-        assert len(decoder_threads()) == 3
+        assert window.wall.running_decoders() == 3
     finally:
         await closed(window)
 
@@ -167,7 +167,7 @@ async def test_closing_the_window_stops_every_decoder_thread(site: FakePlane) ->
     window.wall.set_layout("9")
     window.wall.show_cameras(site.cameras_)  # six live cameras and a dead one
     await until(lambda: sum(t.shows_live_picture for t in window.wall.tiles) == 6, 10, "live")
-    assert len(decoder_threads()) == 7
+    assert window.wall.running_decoders() == 7
     window.wall.enter_full_screen()  # closing from full screen too
     await closed(window)
     assert not window.wall.full_screen

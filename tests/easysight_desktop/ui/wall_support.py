@@ -3,10 +3,8 @@ substream, served by a real simulator on a local port."""
 
 from __future__ import annotations
 
-import threading
-
 from easysight_desktop.control.views import CameraView, GroupView
-from easysight_desktop.video.decoder import THREAD_PREFIX
+from easysight_desktop.ui.wall import LiveWall
 from tests.easysight_desktop.ui.fakes import make_camera
 from worker_node.simulator.cameras import CameraSpec
 from worker_node.simulator.server import SimulatorServer
@@ -26,5 +24,6 @@ def site_cameras(sim: SimulatorServer) -> list[CameraView]:
     return cameras
 
 
-def decoder_threads() -> list[str]:
-    return [t.name for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX)]
+def all_stopped(wall: LiveWall) -> bool:
+    """No decoder thread running and no decoder process left."""
+    return wall.running_decoders() == 0 and wall.decoder_processes() == []

@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from easysight_desktop.video.decoder import DECODER_NICE, THREAD_PREFIX, LinkState, TileDecoder
+from easysight_desktop.video.decoder import DECODER_NICE, THREAD_PREFIX, TileDecoder
+from easysight_desktop.video.link import LinkState
 from worker_node.simulator import start_simulator
 from worker_node.simulator.cameras import CameraSpec
 from worker_node.simulator.server import SimulatorServer
