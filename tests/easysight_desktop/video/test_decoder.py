@@ -7,28 +7,19 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
 from easysight_desktop.video.decoder import DECODER_NICE, THREAD_PREFIX, TileDecoder
 from easysight_desktop.video.link import LinkState
+from tests.easysight_desktop.video.waiting import wait_for
 from worker_node.simulator import start_simulator
 from worker_node.simulator.cameras import CameraSpec
 from worker_node.simulator.server import SimulatorServer
 
 MAIN = CameraSpec("main", "Gate", width=640, height=360, fps=15)
 SUB = CameraSpec("sub", "Gate (substream)", width=320, height=180, fps=15)
-
-
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> float:
-    """Seconds it took; fails after ``timeout``."""
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.01)
-    return time.monotonic() - start
 
 
 @pytest.fixture
