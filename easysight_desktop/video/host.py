@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import threading
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -167,4 +168,6 @@ class Host:
 def serve(conn: Connection) -> None:
     """The decoder process's main: serve the console's commands until it says quit or goes."""
     logging.basicConfig(level=logging.WARNING, format="%(processName)s %(name)s: %(message)s")
+    # Ctrl+C in a terminal reaches the whole process group: the console decides when we end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     Host(conn).run()

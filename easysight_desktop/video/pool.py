@@ -157,12 +157,24 @@ class HostProcess:
     conn: Connection
     tiles: dict[int, RemoteDecoder] = field(default_factory=dict)
     send_lock: threading.Lock = field(default_factory=threading.Lock)
+    reap_lock: threading.Lock = field(default_factory=threading.Lock)
     started_at: float = field(default_factory=time.monotonic)
 
     def send(self, *message: Any) -> None:
         # A failed send means the host died: the pool notices and restarts it with its tiles.
         with self.send_lock, contextlib.suppress(OSError, ValueError):
             self.conn.send(message)
+
+    def reap(self, timeout: float, *, kill: bool = False) -> int | None:
+        """Wait up to ``timeout`` for the process to end (killing it first if ``kill``); its
+        exit code, or None while it runs. One thread at a time: two threads waiting for the
+        same process can both miss its end (one reaps it while the other is told there is no
+        such child, which multiprocessing reports as still running)."""
+        with self.reap_lock:
+            if kill and self.process.exitcode is None:
+                self.process.kill()
+            self.process.join(timeout)
+            return self.process.exitcode
 
 
 class DecoderPool:
@@ -192,7 +204,7 @@ class DecoderPool:
         """Decoder processes that are running (tests check none is left after shutdown)."""
         with self._lock:
             hosts = [h for h in self._hosts if h is not None]
-        return [h.process.pid for h in hosts if h.process.pid and h.process.is_alive()]
+        return [h.process.pid for h in hosts if h.process.pid and h.reap(0) is None]
 
     @property
     def running(self) -> int:
@@ -320,8 +332,7 @@ class DecoderPool:
             pass  # the process is going; its sentinel tells
 
     def _died(self, hosted: HostProcess) -> None:
-        hosted.process.join(1.0)  # its pipe closes a moment before it can be reaped
-        code = hosted.process.exitcode
+        code = hosted.reap(1.0)  # its pipe closes a moment before it can be reaped
         with self._lock:
             if self._hosts[hosted.index] is hosted:
                 self._hosts[hosted.index] = None
@@ -382,12 +393,10 @@ class DecoderPool:
         deadline = time.monotonic() + timeout
         clean = True
         for hosted in hosts:
-            hosted.process.join(max(0.0, deadline - time.monotonic()))
-            if hosted.process.is_alive():
+            if hosted.reap(max(0.0, deadline - time.monotonic())) is None:
                 clean = False
                 log.warning("decoder process %s did not stop in time; killing it", hosted.index)
-                hosted.process.kill()
-                hosted.process.join(1.0)
+                hosted.reap(1.0, kill=True)
         if self._reader is not None:
             self._reader.join(max(1.0, deadline - time.monotonic()))
         for hosted in hosts:  # a tile whose answer never came still lets go of its memory
