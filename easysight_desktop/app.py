@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 
@@ -17,6 +18,21 @@ from easysight_desktop.control.plane import ControlPlane
 from worker_node.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+def close_on_signals(loop: asyncio.AbstractEventLoop, close: Callable[[], object]) -> None:
+    """Ctrl+C or SIGTERM (``make demo`` in a terminal, a service manager) closes the window as
+    its close button does: the wall is saved and the decoder processes end. A second Ctrl+C
+    interrupts at once. Python runs the handler when the GUI thread next runs Python code,
+    which the wall's refresh timer and the loop's own timers do several times a second."""
+
+    def on_signal(number: int, _frame: object) -> None:
+        log.info("%s: closing the window", signal.Signals(number).name)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        loop.call_soon_threadsafe(close)
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
 
 
 def run_window(
@@ -49,6 +65,7 @@ def run_window(
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)  # type: ignore[union-attr]
     app.lastWindowClosed.connect(closed.set)  # type: ignore[union-attr]
+    close_on_signals(loop, window.close)
 
     async def main() -> int:
         if layout.value("window/geometry") is None:
