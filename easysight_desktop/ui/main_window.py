@@ -59,6 +59,7 @@ DOCKS = Qt.DockWidgetArea
 WIDE_WINDOW = 1600  # narrower: the chart joins the bottom tabs instead of sitting beside them
 WALL_TAB, TASKS_TAB = 0, 1
 ALARM_COUNTS_DELAY_MS = 300  # alarm changes come in bursts: the wall's badges are read once
+SAVE_AFTER_MS = 1000  # the wall is saved this long after the operator last changed it
 GROUP_LAYOUTS = ("1", "4", "9", "16")  # a group shown on the wall gets the first that holds it
 
 
@@ -340,6 +341,18 @@ class MainWindow(QMainWindow):
             lambda: self.presence.set_on_wall(self.wall.camera_ids_on_wall())
         )
         self.wall.info.connect(self.status.info)
+        # The wall is saved as the operator changes it, not only at close: a console that is
+        # killed or loses power comes back with the wall it had.
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_AFTER_MS)
+        self._save_timer.timeout.connect(self._save_layout)
+        for changed in (
+            self.wall.assignmentChanged,
+            self.wall.tour_check.toggled,
+            self.wall.tour_seconds.valueChanged,
+        ):
+            changed.connect(lambda *_: self._save_timer.start())
         self.wall.error.connect(self.status.error)
         self.presence.stateChanged.connect(self.cameras.set_link_state)
 
@@ -491,6 +504,7 @@ class MainWindow(QMainWindow):
         the application's job."""
         if self.wall.full_screen:
             self.wall.leave_full_screen()
+        self._save_timer.stop()
         self._save_layout()
         self.relay.close()
         self.presence.stop()

@@ -4,6 +4,7 @@ across a restart, and no decoder thread left once the window is closed."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -160,6 +161,27 @@ async def test_the_wall_comes_back_as_it_was_after_a_restart(
         await until(lambda: all(t.shows_live_picture for t in wall.tiles[:3]), 10, "live tiles")
     finally:
         await closed(again)
+
+
+async def test_the_wall_is_saved_as_it_changes_not_only_at_close(
+    site: FakePlane, tmp_path: Path
+) -> None:
+    path = str(tmp_path / "console.ini")
+    window = await opened(site, QSettings(path, QSettings.Format.IniFormat))
+    try:
+
+        def saved() -> dict[str, object]:
+            text = QSettings(path, QSettings.Format.IniFormat).value("wall/state")
+            return json.loads(text) if isinstance(text, str) else {}
+
+        window.wall.set_layout("9")
+        window.wall.show_cameras([site.cameras_[2]])
+        await until(lambda: saved().get("layout") == "9", 5, "the layout saved")
+        assert saved()["cameras"] == [3]
+        window.wall.tour_seconds.setValue(45)
+        await until(lambda: saved().get("tour_s") == 45, 5, "the tour saved")
+    finally:
+        await closed(window)
 
 
 async def test_closing_the_window_stops_every_decoder_thread(site: FakePlane) -> None:
