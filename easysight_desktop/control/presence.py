@@ -300,7 +300,7 @@ class PresenceService:
             reason = self.states.get(camera_id, ("", ""))[1]
             self._alarmed.add(camera_id)
             try:
-                await self.plane.raise_device_offline(camera_id, reason)
+                raised = await self.plane.raise_device_offline(camera_id, reason)
             except Exception as exc:
                 log.warning(
                     "camera %s is offline, but the alarm could not be recorded (again in %g s): %s",
@@ -312,12 +312,19 @@ class PresenceService:
                 if camera_id in self._alarm_due:
                     self._alarm_due[camera_id] = self._clock() + ALARM_RETRY_S
                 continue
-            log.warning(
-                "camera %s offline for over %g s: device_offline alarm (%s)",
-                self.name(camera_id),
-                self.alarm_after_s,
-                reason,
-            )
+            if raised is None:  # the last outage's alarm is still open: no second one
+                log.info(
+                    "camera %s offline again for over %g s; its last offline alarm is still open",
+                    self.name(camera_id),
+                    self.alarm_after_s,
+                )
+            else:
+                log.warning(
+                    "camera %s offline for over %g s: device_offline alarm (%s)",
+                    self.name(camera_id),
+                    self.alarm_after_s,
+                    reason,
+                )
             if self._on_offline is not None:
                 self._on_offline(camera_id, reason)
 
