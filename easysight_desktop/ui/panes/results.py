@@ -207,7 +207,7 @@ class ResultsPane(QWidget):
         split.setObjectName("resultsSplitter")
         split.setChildrenCollapsible(False)
         pictures = QWidget(self)
-        grid = QGridLayout(pictures)
+        grid = self._pictures = QGridLayout(pictures)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(2)
         grid.addWidget(self.snapshot_caption, 0, 0)
@@ -433,6 +433,9 @@ class ResultsPane(QWidget):
         has = image is not None
         self.reference.setVisible(has)
         self.reference.set_image(image, "")
+        # Alone, the picture takes the reference's half too.
+        self._pictures.removeWidget(self.snapshot)
+        self._pictures.addWidget(self.snapshot, 1, 0, 1, 1 if has else 2)
         captions = self._reference_camera is not None
         self.snapshot_caption.setVisible(captions)
         self.reference_caption.setVisible(captions)

@@ -203,7 +203,9 @@ async def test_the_reference_view_is_shown_beside_the_picture(
     assert not pane.has_reference() and not reference.isVisible()
     assert caption.text() == "No reference view"
     assert pane.snapshot.has_image()  # the picture stays
+    await until(lambda: pane.snapshot.width() > 0.9 * pane.width(), what="the picture alone")
 
     pane.show_task(None)
     assert not caption.isVisible() and not reference.isVisible()
+    await until(lambda: pane.snapshot.width() > 0.9 * pane.width(), what="the empty box")
     assert notes.errors == []
