@@ -7,16 +7,27 @@ least 90 % of the frames the machine can decode with no display at all, and no G
 1. The camera simulator runs in a child process (``easysight-sim --wall --faults none --prepare``:
    16 healthy cameras at 1280x720, 25 frames/s, every frame of their motion loops encoded before
    serving), so its CPU is measured apart from ours.
-2. decode-only: one thread per stream opens it with OpenCV (FFmpeg backend, as the tiles do; at
-   the tile decoders' lowered priority) and reads frames flat out for ``--seconds``, counting
-   them: the most this machine decodes. The same is run for fewer streams (``--scan``) to find
-   how many streams hold 25 frames/s.
+2. decode-only: one thread per stream, all in this process, opens it with OpenCV (FFmpeg
+   backend, as the tile decoders do; at their lowered priority) and reads frames flat out for
+   ``--seconds``, counting them: the most this machine decodes, with no display and nothing
+   copied between processes. The same is run for fewer streams (``--scan``) to find how many
+   streams hold 25 frames/s.
 3. the wall: the console's wall widget (``easysight_desktop.ui.wall``) under
    ``QT_QPA_PLATFORM=offscreen``, 4x4 layout, filled with the same 16 main streams, for
-   ``--seconds``. Counted: frames each tile's decoder finished, frames each tile painted (a new
-   frame number reached the screen), the GUI thread's stalls (a 5 ms precise QTimer; a stall is a
-   gap minus 5 ms) and the interval between successive repaints of the window (its
-   UpdateRequest events; at the screen's pace that is 16-17 ms).
+   ``--seconds``. As in the console, the tiles' decoders run in the wall's two decoder processes
+   (``easysight_desktop.video.pool``, spawned with the first tile; frames reach the GUI through
+   shared memory), so this process holds the GUI thread and no decoder. Counted: frames each
+   tile's decoder finished (its counter in the tile's shared-memory slot), frames each tile
+   painted (a new frame number reached the screen), the GUI thread's stalls (a 5 ms precise
+   QTimer; a stall is a gap minus 5 ms) and the interval between successive repaints of the
+   window (its UpdateRequest events; at the screen's pace that is 16-17 ms).
+
+CPU, in cores over each measured window: "ours" is this process and its child processes,
+recursively (the decoder processes, multiprocessing's resource tracker), the simulator excepted;
+each is read at the start and at the end of the window, and only a child seen at both is counted
+(the decoder processes run before the window opens; a child that came or went within it is
+reported). For the wall, ours is split into this process (and its GUI thread alone) and the
+decoder processes. The simulator and every other process on the machine are reported apart.
 
 Decode-only (16 streams) and the wall alternate ``--rounds`` times (2), and each side's figures
 are summed over its rounds, so load from other processes on a shared machine hits both sides.
@@ -76,7 +87,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def cpu_seconds(process: psutil.Process) -> float:
-    """User + system CPU of a process so far."""
+    """User + system CPU of a process so far (its own threads, not its children)."""
     times = process.cpu_times()
     return float(times.user + times.system)
 
@@ -96,30 +107,80 @@ def busy_seconds() -> float:
     return float(times.user + times.nice + times.system + times.irq + times.softirq)
 
 
+ProcessKey = tuple[int, float]  # (pid, start time): a pid reused by a new process is another
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU over one window, in cores (1.0 = one core)."""
+
+    ours: float  # this process and its children, recursively, the simulator excepted
+    process: float  # of ours: this process alone (the GUI thread and the rest of its threads)
+    decoders: float  # of ours: the wall's decoder processes (0 when there are none)
+    sim: float  # the simulator
+    others: float  # every other process on the machine
+    missed: int = 0  # children of ours not there at both ends of the window: not counted
+
+
 @dataclass
 class CpuMeter:
-    """CPU over one window, in cores (1.0 = one core): ours, the simulator's, everyone else's.
+    """CPU over one window: ours, the simulator's, everyone else's.
 
-    Other processes on a shared machine take cores from both sides of the ratio; "others" says
-    how much.
+    "Ours" is this process and its child processes, recursively (the wall's decoder processes,
+    multiprocessing's resource tracker), but not the simulator, which is a child too, nor
+    anything it starts. Each process is read at the start and at the end of the window; a child
+    seen at only one of them cannot be counted and is reported as ``missed``. Other processes on
+    a shared machine take cores from both sides of the ratio; "others" says how much.
     """
 
     sim: psutil.Process
     me: psutil.Process = field(default_factory=psutil.Process)
     started: float = 0.0
-    at: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    decoders: frozenset[int] = frozenset()
+    at: dict[ProcessKey, float] = field(default_factory=dict)
+    sim_at: float = 0.0
+    busy_at: float = 0.0
 
-    def start(self) -> None:
+    def ours(self) -> dict[ProcessKey, float]:
+        """CPU seconds so far of this process and of each of its children but the simulator's."""
+        try:
+            skip = {self.sim.pid} | {p.pid for p in self.sim.children(recursive=True)}
+        except psutil.Error:
+            skip = {self.sim.pid}
+        seen: dict[ProcessKey, float] = {}
+        for process in [self.me, *self.me.children(recursive=True)]:
+            if process.pid in skip:
+                continue
+            try:
+                seen[(process.pid, process.create_time())] = cpu_seconds(process)
+            except psutil.Error:
+                continue  # it ended meanwhile
+        return seen
+
+    def start(self, decoders: Sequence[int] = ()) -> None:
+        """Start the window; ``decoders``: pids of the wall's decoder processes, if any."""
+        self.decoders = frozenset(decoders)
         self.started = time.perf_counter()
-        self.at = (cpu_seconds(self.me), cpu_seconds(self.sim), busy_seconds())
+        self.at = self.ours()
+        self.sim_at = cpu_seconds(self.sim)
+        self.busy_at = busy_seconds()
 
-    def cores(self) -> tuple[float, float, float]:
-        """(ours, simulator's, other processes') since :meth:`start`."""
+    def cores(self) -> Cpu:
+        """CPU since :meth:`start`."""
+        now = self.ours()
+        sim = cpu_seconds(self.sim)
+        busy = busy_seconds()
         elapsed = time.perf_counter() - self.started
-        me = (cpu_seconds(self.me) - self.at[0]) / elapsed
-        sim = (cpu_seconds(self.sim) - self.at[1]) / elapsed
-        everyone = (busy_seconds() - self.at[2]) / elapsed
-        return me, sim, max(0.0, everyone - me - sim)
+        both = self.at.keys() & now.keys()
+        used = {key: now[key] - self.at[key] for key in both}
+        ours = sum(used.values()) / elapsed
+        process = sum(v for (pid, _), v in used.items() if pid == self.me.pid) / elapsed
+        decoders = sum(v for (pid, _), v in used.items() if pid in self.decoders) / elapsed
+        sim_cores = (sim - self.sim_at) / elapsed
+        everyone = (busy - self.busy_at) / elapsed
+        missed = len(self.at.keys() ^ now.keys())
+        others = max(0.0, everyone - ours - sim_cores)
+        return Cpu(ours, process, decoders, sim_cores, others, missed)
 
 
 # --- the simulator -------------------------------------------------------------------------
@@ -189,8 +250,9 @@ def decode_only(urls: Sequence[str], seconds: float, meter: CpuMeter) -> Decode:
     errors: list[str] = []
 
     def read(index: int, url: str) -> None:
-        # At the tile decoders' priority, so other processes on the machine take from both
-        # sides of the ratio alike (the GUI thread of the wall keeps normal priority).
+        # At the tile decoders' priority (each decoder thread in the wall's decoder processes
+        # lowers its own the same way), so other processes on the machine take from both sides
+        # of the ratio alike (the GUI thread of the wall keeps normal priority).
         lower_priority()
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, OPEN_TIMEOUT_MS]
         params += [cv2.CAP_PROP_READ_TIMEOUT_MSEC, OPEN_TIMEOUT_MS]
@@ -231,7 +293,7 @@ def decode_only(urls: Sequence[str], seconds: float, meter: CpuMeter) -> Decode:
         thread.join(timeout=10)
     if errors:
         raise RuntimeError("decode-only failed: " + "; ".join(errors))
-    return Decode(len(urls), elapsed, list(counts), *cpu)
+    return Decode(len(urls), elapsed, list(counts), cpu.ours, cpu.sim, cpu.others)
 
 
 _QT_LOOP: list[Any] = []  # the qasync loop, made by the first wall round
@@ -249,10 +311,12 @@ class Wall:
     stalls_ms: list[float]
     repaint_ms: list[float]  # between successive repaints of the wall
     tile_frame_ms: list[float]  # between successive new frames painted on one tile
-    cpu_me: float
+    cpu_me: float  # ours: this process and the decoder processes, in cores
     cpu_sim: float
     cpu_others: float
-    cpu_gui: float = math.nan  # the GUI thread alone, in cores
+    cpu_gui: float = math.nan  # the GUI thread alone
+    cpu_process: float = math.nan  # this process (the GUI thread and the rest of its threads)
+    cpu_decoders: float = math.nan  # the wall's decoder processes
 
     @classmethod
     def combined(cls, runs: Sequence[Wall]) -> Wall:
@@ -275,7 +339,8 @@ class Wall:
             pooled("stalls_ms"),
             pooled("repaint_ms"),
             pooled("tile_frame_ms"),
-            *map(share, ("cpu_me", "cpu_sim", "cpu_others", "cpu_gui")),
+            *map(share, ("cpu_me", "cpu_sim", "cpu_others", "cpu_gui", "cpu_process")),
+            share("cpu_decoders"),
         )
 
     @property
@@ -371,6 +436,8 @@ def run_wall(
     probe.timeout.connect(lambda: ticks.append(time.perf_counter()) if recording[0] else None)
     probe.start()
     result: list[Wall] = []
+    processes: list[int] = []  # the decoder processes' pids
+    slots: list[str] = []  # the tiles' shared-memory slots
 
     async def measure() -> None:
         deadline = time.monotonic() + 30
@@ -379,9 +446,16 @@ def run_wall(
                 raise RuntimeError("not every tile showed a live picture within 30 s")
             await asyncio.sleep(0.05)
         await asyncio.sleep(1.0)  # settle
+        # Every tile is live, so the decoder processes (started with the first tile) run: the
+        # meter reads them at both ends of the window.
+        decoders = sorted(wall.decoder_processes())
+        if not decoders:
+            raise RuntimeError("the wall shows live pictures but has no decoder process")
+        processes.extend(decoders)
+        slots.extend(tile.decoder.slot.name for tile in tiles if tile.decoder is not None)
         decoded0 = [tile.decoder.decoded if tile.decoder else 0 for tile in tiles]
         gui0 = gui_thread_seconds()
-        meter.start()
+        meter.start(decoders)
         recording[0] = True
         started = time.perf_counter()
         await asyncio.sleep(seconds)
@@ -389,6 +463,12 @@ def run_wall(
         elapsed = time.perf_counter() - started
         cpu = meter.cores()
         gui = (gui_thread_seconds() - gui0) / elapsed
+        now_running = sorted(wall.decoder_processes())
+        if now_running != decoders or cpu.missed:
+            log(
+                f"  decoder processes {decoders} at the start of the window, {now_running} at its "
+                f"end; {cpu.missed} child process(es) not there at both ends, their CPU not counted"
+            )
         decoded = [
             (tile.decoder.decoded if tile.decoder else 0) - before
             for tile, before in zip(tiles, decoded0, strict=True)
@@ -396,17 +476,33 @@ def run_wall(
         gaps = [(b - a) * 1000 for a, b in itertools.pairwise(ticks)]
         stalls = [max(0.0, gap - TICK_MS) for gap in gaps]
         intervals = [(b - a) * 1000 for a, b in itertools.pairwise(repaints)]
-        result.append(
-            Wall(elapsed, decoded, list(painted), stalls, intervals, tile_gaps, *cpu, gui)
-        )
+        shares = (cpu.ours, cpu.sim, cpu.others, gui, cpu.process, cpu.decoders)
+        result.append(Wall(elapsed, decoded, list(painted), stalls, intervals, tile_gaps, *shares))
 
     loop.run_until_complete(measure())
     probe.stop()
     left = wall.stop()
     wall.close()
     if left:
-        log(f"{len(left)} decoder thread(s) still running after stop()")
+        log(f"  {len(left)} tile decoder(s) had not ended within stop()'s time limit")
+    running = sorted({pid for pid in processes if alive(pid)} | set(wall.decoder_processes()))
+    pids = ", ".join(map(str, processes))
+    if running:
+        log(f"  decoder processes still running after stop(): {running} (of {pids})")
+    else:
+        log(f"  decoder processes (pids {pids}) ended")
+    kept = [name for name in slots if Path("/dev/shm", name.lstrip("/")).exists()]
+    if kept:
+        log(f"  {len(kept)} of {len(slots)} tile slots still in /dev/shm after stop(): {kept}")
     return result[0]
+
+
+def alive(pid: int) -> bool:
+    """Is there a process with this pid that has not ended (a zombie has ended)?"""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
 
 
 # --- report --------------------------------------------------------------------------------
@@ -441,7 +537,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         meter = CpuMeter(psutil.Process(sim.pid))
         urls = [camera["substream_url" if args.substreams else "url"] for camera in cameras]
-        log(f"simulator at {urls[0].rsplit('cam/', 1)[0]} (pid {sim.pid})")
+        log(f"simulator at {cameras[0]['url'].rsplit('cam/', 1)[0]} (pid {sim.pid})")
         decodes: list[Decode] = []
         walls: list[Wall] = []
         smaller: list[Decode] = []
@@ -498,7 +594,7 @@ def report_decode(run: Decode) -> None:
     log(
         f"decode-only, {run.streams:2d} streams, {run.seconds:4.1f} s: "
         f"{run.mean_fps:5.1f} frames/s per stream (min {min(fps):.1f}, max {max(fps):.1f}), "
-        f"{run.mean_fps * run.streams:6.1f} in all; CPU {run.cpu_me:.2f} cores, simulator "
+        f"{run.mean_fps * run.streams:6.1f} in all; CPU ours {run.cpu_me:.2f} cores, simulator "
         f"{run.cpu_sim:.2f}, other processes {run.cpu_others:.2f}; "
         f"holds {SOURCE_FPS:g}: {'yes' if run.holds else 'no'}"
     )
@@ -512,8 +608,14 @@ def report_wall(wall: Wall) -> None:
     log(
         f"wall, {tiles} tiles, {wall.seconds:.1f} s: painted {wall.displayed_fps:.1f} frames/s "
         f"per tile (min {min(wall.painted) / wall.seconds:.1f}), decoded "
-        f"{wall.decoded_fps:.1f}; CPU {wall.cpu_me:.2f} cores (GUI thread {wall.cpu_gui:.2f}), "
-        f"simulator {wall.cpu_sim:.2f}, other processes {wall.cpu_others:.2f}"
+        f"{wall.decoded_fps:.1f}"
+    )
+    rest = wall.cpu_me - wall.cpu_process - wall.cpu_decoders  # e.g. the resource tracker
+    log(
+        f"  CPU ours {wall.cpu_me:.2f} cores: this process {wall.cpu_process:.2f} (GUI thread "
+        f"{wall.cpu_gui:.2f}), decoder processes {wall.cpu_decoders:.2f}"
+        + (f", other children {rest:.2f}" if rest >= 0.005 else "")
+        + f"; simulator {wall.cpu_sim:.2f}, other processes {wall.cpu_others:.2f}"
     )
     log(
         f"  dropped of {sent:.0f} frames sent: {not_decoded:.0f} never decoded "
