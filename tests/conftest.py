@@ -11,5 +11,5 @@ pytest_plugins = [
     "tests.support.databases",
     "tests.support.console",
     "tests.support.processes",
-    "tests.support.processes",
+    "tests.support.timeout_report",
 ]
