@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QTableView, QWidget
 
 from easysight_desktop.control.plane import ControlPlane
@@ -108,8 +109,13 @@ async def add_camera(window: MainWindow, name: str, url: str) -> int:
 
 
 async def _dialog(window: MainWindow, name: str) -> QDialog:
-    await until(lambda: window.findChild(QDialog, name) is not None, 5, name)
-    return window.findChild(QDialog, name)  # type: ignore[return-value]
+    """The open dialog of that name: one closed a moment ago may not have been deleted yet."""
+
+    def shown() -> QDialog | None:
+        return next((d for d in window.findChildren(QDialog, name) if d.isVisible()), None)
+
+    await until(lambda: shown() is not None, 5, name)
+    return shown()  # type: ignore[return-value]
 
 
 async def submit_from_dialog(window: MainWindow, camera_id: int, checks: set[str]) -> None:
@@ -123,9 +129,7 @@ async def submit_from_dialog(window: MainWindow, camera_id: int, checks: set[str
             box.setChecked(name.removeprefix("check_") in checks)  # type: ignore[attr-defined]
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()  # type: ignore[attr-defined]
     await until(
-        lambda: window.findChild(QDialog, "newTaskDialog") is None or not dialog.isVisible(),
-        10,
-        "the dialog to close",
+        lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), 10, "the dialog to close"
     )
 
 
