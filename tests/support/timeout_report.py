@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import os
 import sys
 import threading
+import traceback
 from typing import Any
 
 import pytest
@@ -25,34 +27,55 @@ LOG_TAIL_LINES = 25
 def _report_and_exit(item: pytest.Item, timeout: float) -> None:
     terminal = item.config.get_terminal_writer()
     try:
-        capman = item.config.pluginmanager.getplugin("capturemanager")
-        captured = ""
-        if capman is not None:
-            capman.suspend_global_capture(item)
-            out, err = capman.read_global_capture()
-            captured = out + err
-        handler = item.stash.get(caplog_handler_key, None)
-        if handler is not None:
-            captured += "".join(f"{handler.format(r)}\n" for r in list(handler.records))
-        terminal.sep("+", title="Timeout: stacks")
-        pytest_timeout.dump_stacks(terminal)
-        _dump_tasks(terminal)
+        captured = _captured(item)
+        for title, dump in (("Timeout: stacks", pytest_timeout.dump_stacks), ("", _dump_tasks)):
+            if title:
+                terminal.sep("+", title=title)
+            try:
+                dump(terminal)
+            except Exception:
+                traceback.print_exc()  # a broken part of the report must not hide the rest
         tail = "\n".join(captured.splitlines()[-LOG_TAIL_LINES:])
         if tail:
             terminal.sep("~", title="End of the test's output and log")
             terminal.write(tail + "\n")
-        terminal.sep("+", title=f"TIMEOUT after {timeout:g} s in {item.nodeid}")
     finally:
+        terminal.sep("+", title=f"TIMEOUT after {timeout:g} s in {item.nodeid}")
         terminal.flush()
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(1)
 
 
+def _captured(item: pytest.Item) -> str:
+    """What the test printed and logged so far (capture is suspended so the report shows)."""
+    text = ""
+    try:
+        capman = item.config.pluginmanager.getplugin("capturemanager")
+        if capman is not None:
+            capman.suspend_global_capture(item)
+            out, err = capman.read_global_capture()
+            text = out + err
+        handler = item.stash.get(caplog_handler_key, None)
+        if handler is not None:
+            text += "".join(f"{_line(handler, r)}\n" for r in list(handler.records))
+    except Exception:
+        text += traceback.format_exc()
+    return text
+
+
+def _line(handler: logging.Handler, record: logging.LogRecord) -> str:
+    try:
+        return handler.format(record)
+    except Exception as exc:  # a record whose arguments do not fit its message
+        return f"{record.levelname} {record.name}: {record.msg!r} (unformattable: {exc})"
+
+
 def _dump_tasks(terminal: Any) -> None:
     """Where each task of a running event loop waits: the thread stacks of a test stuck in
     ``await`` only show the loop idling; the coroutine that never resumed is found here."""
-    loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]
+    # type(), not isinstance(): a dead weak proxy raises when asked for its class.
+    loops = [o for o in gc.get_objects() if issubclass(type(o), asyncio.AbstractEventLoop)]
     for loop in (loop for loop in loops if loop.is_running()):
         for task in list(asyncio.all_tasks(loop)):
             terminal.sep("~", title=f"Task {task.get_name()} of {type(loop).__name__}")
