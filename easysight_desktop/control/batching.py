@@ -7,9 +7,10 @@ when it is full or when its first message has waited ``max_wait_s``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
+
+from easysight_desktop.control.background import stop_task
 
 T = TypeVar("T")
 
@@ -49,7 +50,4 @@ class Batcher(Generic[T]):
                 await self.flush(items)
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)

@@ -15,6 +15,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractRobustConnection
 from aio_pika.connection import make_url
 
+from easysight_desktop.control.background import stop_task
 from worker_node.protocol import DeclaredTopology, Topology, TopologyMismatch, declare_topology
 from worker_node.protocol.publisher import CONNECTION_ERRORS, Publisher
 from worker_node.settings import Settings
@@ -110,10 +111,7 @@ class BrokerLink:
         self.on_state(ok, detail)
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+        await stop_task(self._task)
         if self.publisher is not None:
             self.publisher.stopping.set()
         if self.connection is None and self._connecting is not None:

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from easysight_desktop.control.background import stop_task
 from easysight_desktop.control.broker import BrokerLink
 from easysight_desktop.control.db import tasks as task_rows
 from easysight_desktop.control.db.convert import task_view
@@ -103,7 +104,4 @@ class Dispatcher:
         return [r for r in results if r is not None]
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)

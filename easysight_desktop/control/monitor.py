@@ -7,12 +7,12 @@ keeps 15 minutes of samples for the queue-depth and workers-online chart.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from easysight_desktop.control.background import stop_task
 from easysight_desktop.control.broker import BrokerLink
 from easysight_desktop.control.db.convert import heartbeat_view, worker_view
 from easysight_desktop.control.db.database import Database, DatabaseUnavailable
@@ -115,7 +115,4 @@ class Monitor:
         await self._sample_queues(datetime.now(UTC))
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)

@@ -8,12 +8,11 @@ the worker offline. Past ``max_attempts`` the task fails with the reason.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from easysight_desktop.control.background import spawn
+from easysight_desktop.control.background import spawn, stop_task
 from easysight_desktop.control.db import tasks as task_rows
 from easysight_desktop.control.db.convert import task_view
 from easysight_desktop.control.db.database import Database, DatabaseUnavailable
@@ -79,7 +78,4 @@ class Supervisor:
             self.on_requeued()
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await stop_task(self._task)
