@@ -608,6 +608,7 @@ class LiveWall(QWidget):
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.screenRemoved.connect(self._screen_removed)
+            app.screenAdded.connect(self._screen_added)
         self._cover(target)
         self._label_full_button(self.tr("Leave full screen"))
         if target is not console:
@@ -625,6 +626,8 @@ class LiveWall(QWidget):
         if isinstance(app, QGuiApplication):
             with contextlib.suppress(RuntimeError, TypeError):
                 app.screenRemoved.disconnect(self._screen_removed)
+            with contextlib.suppress(RuntimeError, TypeError):
+                app.screenAdded.disconnect(self._screen_added)
         tab = home.parentWidget()
         for away in tab.findChildren(QPushButton, AWAY_NAME) if tab is not None else []:
             home.removeWidget(away)
@@ -690,6 +693,19 @@ class LiveWall(QWidget):
             self.leave_full_screen()
         else:
             self._cover(target)
+
+    def _screen_added(self, new: QScreen) -> None:
+        """A monitor plugged in while the wall covers the console's only one: the wall moves to
+        it and the console is in view again, as if full screen had been chosen with both."""
+        home = self._home
+        page = home.parentWidget() if home is not None else None
+        handle = self.windowHandle()
+        if home is None or page is None or handle is None:
+            return
+        if handle.screen() is not page.window().screen():
+            return  # already on a monitor of its own
+        self._cover(new)
+        home.addWidget(self._away_button(), 1, Qt.AlignmentFlag.AlignCenter)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self._enlarged is not None:

@@ -24,9 +24,9 @@ TWO = "1920x1080,1280x1024"
 RUN_TIMEOUT_S = 90
 AWAY = "The live wall is full screen on the other monitor.\nBring it back here (F11)"
 
-unplugging = pytest.mark.skipif(
+hotplug = pytest.mark.skipif(
     not (sys.platform.startswith("linux") and platform.machine() == "x86_64"),
-    reason="unplugging calls the offscreen platform through ctypes (x86-64 Linux calling rules)",
+    reason="hot-plugging calls the offscreen platform through ctypes (x86-64 Linux calling rules)",
 )
 
 
@@ -97,7 +97,7 @@ def test_with_one_screen_the_wall_covers_the_consoles_screen(tmp_path: Path) -> 
     assert_home(steps["back"], steps["home"])
 
 
-@unplugging
+@hotplug
 def test_unplugging_the_walls_screen_brings_the_wall_home(tmp_path: Path) -> None:
     steps = run(tmp_path, "--screens", TWO, "--unplug", "wall")
     assert steps["full"]["wall_screen"] == "screen1"
@@ -107,7 +107,7 @@ def test_unplugging_the_walls_screen_brings_the_wall_home(tmp_path: Path) -> Non
     assert_home(steps["back"], steps["home"])  # and Esc there changes nothing
 
 
-@unplugging
+@hotplug
 def test_unplugging_the_walls_screen_moves_the_wall_to_a_free_one(tmp_path: Path) -> None:
     steps = run(tmp_path, "--screens", f"{TWO},1024x768", "--unplug", "wall")
     assert steps["full"]["wall_screen"] == "screen1"
@@ -119,7 +119,7 @@ def test_unplugging_the_walls_screen_moves_the_wall_to_a_free_one(tmp_path: Path
     assert_home(steps["back"], steps["home"])
 
 
-@unplugging
+@hotplug
 def test_unplugging_the_consoles_screen_brings_the_wall_home(tmp_path: Path) -> None:
     steps = run(tmp_path, "--screens", TWO, "--unplug", "console")
     unplugged = steps["unplugged"]
@@ -127,3 +127,16 @@ def test_unplugging_the_consoles_screen_brings_the_wall_home(tmp_path: Path) -> 
     assert unplugged["console_screen"] == "screen1"  # Qt moved the console to the wall's screen
     assert unplugged["waited"] and unplugged["in_tab"] and not unplugged["full_screen"]
     assert unplugged["decoders_alive"] == 1
+
+
+@hotplug
+def test_plugging_in_a_monitor_moves_the_wall_off_the_consoles_screen(tmp_path: Path) -> None:
+    steps = run(tmp_path, "--screens", "1920x1080", "--plug", "1280x1024")
+    assert steps["full"]["wall_screen"] == "screen0"  # one monitor: the wall covers the console
+    plugged = steps["plugged"]
+    assert list(plugged["screens"]) == ["screen0", "screen1"]
+    assert_covers_a_screen(plugged)
+    assert plugged["wall_screen"] == "screen1" and plugged["console_screen"] == "screen0"
+    assert plugged["decoders_alive"] == 1
+    assert plugged["away_hint"] == [AWAY]
+    assert_home(steps["back"], steps["home"])

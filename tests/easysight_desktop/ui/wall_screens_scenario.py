@@ -7,10 +7,11 @@ process. Usage::
 
     python -m tests.easysight_desktop.ui.wall_screens_scenario WORKDIR --screens 1920x1080,1280x1024
         [--console-on 0] [--leave esc|button|close|f11|console-f11|hint|none]
-        [--unplug wall|console]
+        [--unplug wall|console] [--plug 1280x1024]
 
 Steps: ``home`` (the wall live in its tab), ``full`` (after F11 on the window), ``unplugged``
-(with ``--unplug``: the wall's or the console's screen removed while full screen), ``back``
+(with ``--unplug``: the wall's or the console's screen removed while full screen), ``plugged``
+(with ``--plug``: a monitor added while full screen), ``back``
 (after leaving the way ``--leave`` says; not with ``--leave none``) and ``closed``.
 """
 
@@ -154,6 +155,13 @@ class Scenario:
             waited = await settle(lambda: self.wall.full_screen is False or self.settled())
             self.report("unplugged", waited and await self.pictures_flow())
 
+        if self.args.plug:
+            width, height = (int(v) for v in self.args.plug.split("x"))
+            more = screen_config([(s["width"], s["height"]) for s in self.config["screens"]]
+                                 + [(width, height)])  # fmt: skip
+            set_configuration(more)
+            self.report("plugged", await settle(self.settled) and await self.pictures_flow())
+
         if self.args.leave != "none":
             if self.args.leave == "console-f11":  # the operator goes back to the console first
                 self.window.activateWindow()
@@ -203,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         default="esc",
     )
     parser.add_argument("--unplug", choices=["wall", "console"])
+    parser.add_argument("--plug", metavar="WxH", help="a monitor plugged in while full screen")
     args = parser.parse_args(argv)
     sizes = [tuple(int(v) for v in size.split("x")) for size in args.screens.split(",")]
     config = screen_config([(w, h) for w, h in sizes])
