@@ -24,7 +24,7 @@ from typing import Any
 
 from easysight_desktop.video.decoder import TileDecoder, save_snapshot
 from easysight_desktop.video.frame_slot import FrameSlot
-from easysight_desktop.video.link import TileFrame
+from easysight_desktop.video.link import LinkState, TileFrame
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,13 @@ class Hosted:
     decoder: TileDecoder | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)  # one writer per slot
     closed: bool = False  # the slot is let go: nothing more is written
+    written: LinkState | None = None  # the state last copied to the slot
 
     def on_frame(self, frame: TileFrame, url: str) -> None:
+        if self.written is not LinkState.LIVE:
+            # The stream came up: "live" is in the slot before its first picture, so the tile
+            # never shows a picture under "connecting" until the next status period.
+            self.copy_status()
         with self.lock:
             if not self.closed and url == self.url:  # not a late frame of the old URL
                 self.slot.write_frame(frame.pixels, self.generation, frame.captured_at)
@@ -56,6 +61,7 @@ class Hosted:
             if self.closed or status.url != self.url:
                 return  # closed, or read just before a switch: not this URL's status
             self.slot.write_status(status, self.generation)
+            self.written = status.state
             if self.decoder.latest() is None and self.slot.seq:
                 self.slot.clear_frame()  # lost or switched: no old picture shown as live
 
@@ -112,6 +118,7 @@ class Host:
             hosted = self._tiles[tile]
             with hosted.lock:
                 hosted.url, hosted.generation = url, generation
+                hosted.written = None
                 hosted.slot.clear_frame()
             assert hosted.decoder is not None
             hosted.decoder.set_url(url)

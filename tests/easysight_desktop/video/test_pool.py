@@ -67,6 +67,14 @@ def test_frames_and_link_state_arrive_from_the_decoder_process(pool, sim) -> Non
     assert pool.running == 1
 
 
+def test_the_first_picture_of_a_stream_is_never_shown_under_connecting(pool, sim) -> None:  # type: ignore[no-untyped-def]
+    tile = started(pool, sim.stream_url("wide"))
+    for what in ("the first stream", "the second stream"):
+        wait_for(lambda: tile.latest() is not None, 10, what)
+        assert tile.status().state is LinkState.LIVE  # read as soon as the picture is there
+        tile.set_url(sim.stream_url("square" if what == "the first stream" else "wide"))
+
+
 def test_a_switched_url_never_shows_the_old_streams_picture(pool, sim) -> None:  # type: ignore[no-untyped-def]
     tile = started(pool, sim.stream_url("wide"))
     wait_for(lambda: live(tile), 10, "the first stream")
