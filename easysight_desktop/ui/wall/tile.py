@@ -320,14 +320,7 @@ class WallTile(QWidget):
         title = camera.name
         if self.enlarged:
             title += "  ·  " + self.tr("main stream — double-click to return")
-        if status is None or status.state is LinkState.CONNECTING:
-            colour, state = OFFLINE, self.tr("connecting")
-        elif lost and status.state is LinkState.LOST and status.misconfigured:
-            colour, state = ERROR, self.tr("stream error")  # answers, but not as configured
-        elif lost:
-            colour, state = CRITICAL, self.tr("no signal")
-        else:
-            colour, state = NORMAL, self.tr("LIVE  {0:.0f} fps").format(status.fps)
+        colour, state = self.link_words(status, lost)
         ratio = self.devicePixelRatioF()
         key = (rect.width(), rect.height(), ratio, title, shown_at, colour, state,
                self.alarm_count, camera.status)  # fmt: skip
@@ -338,6 +331,18 @@ class WallTile(QWidget):
         top, bottom = self._bars
         painter.drawPixmap(rect.left(), rect.top(), top)
         painter.drawPixmap(rect.left(), rect.bottom() + 1 - round(bottom.height() / ratio), bottom)
+
+    def link_words(self, status: LinkStatus | None, lost: bool) -> tuple[str, str]:
+        """The colour and words of the link state in the bottom bar."""
+        if status is None or status.state is LinkState.CONNECTING:
+            return OFFLINE, self.tr("connecting")
+        if lost and status.state is LinkState.LOST and status.misconfigured:
+            return ERROR, self.tr("stream error")  # answers, but not as configured
+        if lost:
+            return CRITICAL, self.tr("no signal")
+        if status.fps <= 0:
+            return NORMAL, self.tr("LIVE")  # just came up: its rate is measured over 0.5 s
+        return NORMAL, self.tr("LIVE  {0:.0f} fps").format(status.fps)
 
     def _render_bars(
         self, width: int, ratio: float, title: str, time_text: str, colour: QColor, state: str

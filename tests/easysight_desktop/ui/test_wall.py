@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from easysight_desktop.ui.wall import LiveWall
 from easysight_desktop.ui.wall.layouts import LAYOUTS
 from easysight_desktop.ui.wall.tile import WallTile
-from easysight_desktop.video.link import LinkState
+from easysight_desktop.video.link import LinkState, LinkStatus
 from tests.easysight_desktop.ui.conftest import until
 from tests.easysight_desktop.ui.wall_support import MAIN, SPECS, all_stopped, site_cameras
 from worker_node.simulator import start_simulator
@@ -168,3 +168,15 @@ async def test_snapshot_and_diagnose_now_from_the_tile_menu(wall, qtbot, sim, tm
         actions["wallDiagnoseAction"].trigger()
     assert asked.args == [2]
     menu.close()
+
+
+def test_the_link_words_say_live_without_a_rate_until_it_is_measured(qtbot) -> None:  # type: ignore[no-untyped-def]
+    tile = WallTile(0)
+    qtbot.addWidget(tile)
+    up = LinkStatus(LinkState.LIVE, "", time.time(), 0.0, "u")
+    assert tile.link_words(up, lost=False)[1] == "LIVE"  # not "0 fps" under a moving picture
+    assert tile.link_words(replace(up, fps=24.6), lost=False)[1] == "LIVE  25 fps"
+    assert tile.link_words(None, lost=True)[1] == "connecting"
+    down = LinkStatus(LinkState.LOST, "HTTP 503", None, 0.0, "u", 2.0)
+    assert tile.link_words(down, lost=True)[1] == "no signal"
+    assert tile.link_words(replace(down, misconfigured=True), lost=True)[1] == "stream error"
