@@ -7,11 +7,13 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from worker_node.settings import Settings, SettingsError
 
 log = logging.getLogger("easysight.console")
+SETTLE_S = 1.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,18 +55,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_logging()
         from easysight_desktop.operator_cli import status
 
-        return asyncio.run(status(settings, as_json=args.json, listen_s=args.wait))
+        return asyncio.run(settled(status(settings, as_json=args.json, listen_s=args.wait)))
     if args.command == "submit":
         _quiet_logging()
         from easysight_desktop.operator_cli import submit
 
-        return asyncio.run(submit(settings, args))
+        return asyncio.run(settled(submit(settings, args)))
     _logging(settings)
     if args.headless:
-        return asyncio.run(_headless(settings))
+        return asyncio.run(settled(_headless(settings)))
     from easysight_desktop.app import run_window
 
     return run_window(settings)
+
+
+async def settled(main: Coroutine[Any, Any, int], settle_s: float = SETTLE_S) -> int:
+    """Run ``main``, then let the tasks it left behind end on their own before ``asyncio.run``
+    cancels them.
+
+    aiormq finishes closing a connection in tasks it starts from a callback; when the last one
+    starts while ``asyncio.run`` is cancelling the others, the loop closes under it and the
+    operator reads "ERROR Task was destroyed but it is pending!". Waiting (at most
+    ``settle_s``) until no task but this one is left, new ones included, avoids that.
+    """
+    try:
+        return await main
+    finally:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + settle_s
+        while (left := asyncio.all_tasks() - {asyncio.current_task()}) and (
+            remaining := deadline - loop.time()
+        ) > 0:
+            await asyncio.wait(left, timeout=remaining)
 
 
 def _quiet_logging() -> None:
