@@ -28,9 +28,8 @@ def _report_and_exit(item: pytest.Item, timeout: float) -> None:
     terminal = item.config.get_terminal_writer()
     try:
         captured = _captured(item)
-        for title, dump in (("Timeout: stacks", pytest_timeout.dump_stacks), ("", _dump_tasks)):
-            if title:
-                terminal.sep("+", title=title)
+        terminal.sep("+", title="Timeout: stacks")
+        for dump in (pytest_timeout.dump_stacks, _dump_tasks):
             try:
                 dump(terminal)
             except Exception:
