@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable
 
+from easysight_desktop.control.background import settled
 from easysight_desktop.control.plane import ControlPlane
 from worker_node.settings import Settings
 
@@ -102,4 +103,4 @@ def run_window(
         return 0
 
     with loop:
-        return loop.run_until_complete(main())
+        return loop.run_until_complete(settled(main()))

@@ -7,13 +7,12 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Coroutine, Sequence
-from typing import Any
+from collections.abc import Sequence
 
+from easysight_desktop.control.background import settled
 from worker_node.settings import Settings, SettingsError
 
 log = logging.getLogger("easysight.console")
-SETTLE_S = 1.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,26 +66,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from easysight_desktop.app import run_window
 
     return run_window(settings)
-
-
-async def settled(main: Coroutine[Any, Any, int], settle_s: float = SETTLE_S) -> int:
-    """Run ``main``, then let the tasks it left behind end on their own before ``asyncio.run``
-    cancels them.
-
-    aiormq finishes closing a connection in tasks it starts from a callback; when the last one
-    starts while ``asyncio.run`` is cancelling the others, the loop closes under it and the
-    operator reads "ERROR Task was destroyed but it is pending!". Waiting (at most
-    ``settle_s``) until no task but this one is left, new ones included, avoids that.
-    """
-    try:
-        return await main
-    finally:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + settle_s
-        while (left := asyncio.all_tasks() - {asyncio.current_task()}) and (
-            remaining := deadline - loop.time()
-        ) > 0:
-            await asyncio.wait(left, timeout=remaining)
 
 
 def _quiet_logging() -> None:

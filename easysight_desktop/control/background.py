@@ -1,4 +1,6 @@
-"""Fire-and-forget coroutines that are neither garbage-collected mid-flight nor silently failing."""
+"""Background tasks from start to end: started without being garbage-collected mid-flight or
+failing silently (``spawn``), stopped for sure (``stop_task``), and left to finish before their
+loop is closed (``settled``)."""
 
 from __future__ import annotations
 
@@ -54,3 +56,27 @@ async def stop_task(task: asyncio.Task[Any] | None, patience_s: float = 10.0) ->
         await asyncio.wait({task}, timeout=RECANCEL_EVERY_S)
     if not task.cancelled() and task.exception() is not None:
         log.error("task %s ended with an error", task.get_name(), exc_info=task.exception())
+
+
+SETTLE_S = 1.0
+
+
+async def settled(main: Coroutine[Any, Any, int], settle_s: float = SETTLE_S) -> int:
+    """Run ``main``, then let the tasks it left behind end on their own before the loop
+    is closed under them.
+
+    For whoever owns the loop (the CLI's ``asyncio.run``, the window's qasync loop). aiormq
+    finishes closing a connection in tasks it starts from a callback; when the last one starts
+    while the loop is being shut down, the loop closes under it and the operator reads "ERROR
+    Task was destroyed but it is pending!". Waiting (at most ``settle_s``) until no task but
+    this one is left, new ones included, avoids that.
+    """
+    try:
+        return await main
+    finally:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + settle_s
+        while (left := asyncio.all_tasks() - {asyncio.current_task()}) and (
+            remaining := deadline - loop.time()
+        ) > 0:
+            await asyncio.wait(left, timeout=remaining)
